@@ -1,0 +1,77 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use helpscout_mcp::config::{Cli, Command, LogFormat, Secrets, Settings};
+use helpscout_mcp::helpscout::HelpScoutClient;
+use helpscout_mcp::registry::Registry;
+use helpscout_mcp::server::{HelpScoutServer, ServerState};
+use helpscout_mcp::transport;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("helpscout-mcp: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("helpscout-mcp: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let mut secrets = Secrets::from_env();
+    let mut global = cli.global;
+    // Keep the fake alive for the whole run: dropping it stops it.
+    #[cfg(feature = "sandbox")]
+    let _sandbox = if global.sandbox {
+        Some(helpscout_mcp::sandbox::start(&mut global, &mut secrets).await?)
+    } else {
+        None
+    };
+    #[cfg(not(feature = "sandbox"))]
+    if global.sandbox {
+        return Err("this build has no sandbox (built without the `sandbox` feature)".into());
+    }
+    let settings = Settings::resolve(&global, &secrets)?;
+    let client = HelpScoutClient::new(settings.client.clone()).map_err(|e| e.to_string())?;
+    let state = Arc::new(ServerState {
+        registry: Registry::builtin(),
+        policy: settings.policy.clone(),
+        client,
+    });
+    let server = HelpScoutServer::new(state);
+    match cli.command.unwrap_or(Command::Stdio) {
+        Command::Stdio => transport::stdio::serve(server).await,
+        Command::Http(args) => {
+            let options = transport::http::HttpOptions::from_args(&args, secrets.mcp_token.clone());
+            transport::http::serve(server, options).await
+        }
+        Command::Tools => {
+            helpscout_mcp::cli::print_tools(&server);
+            Ok(())
+        }
+        Command::Call { tool, arguments } => helpscout_mcp::cli::call(&server, &tool, &arguments).await,
+    }
+}

@@ -1,0 +1,106 @@
+//! Shared shaping helpers: strip HAL noise, keep what an agent needs.
+
+use serde_json::{Map, Value};
+
+use crate::helpscout::pagination::Page;
+
+/// Keys that only matter to a browser or a HAL client, never to an agent.
+const NOISE_KEYS: &[&str] = &["_links", "photoUrl", "photoType", "avatarUrl"];
+
+/// Removes HAL links, photo URLs, nulls, empty strings/arrays/objects, recursively,
+/// and lifts `_embedded` members into the object itself.
+pub fn strip(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::new();
+            for (key, v) in map {
+                if NOISE_KEYS.contains(&key.as_str()) {
+                    continue;
+                }
+                if key == "_embedded" {
+                    if let Value::Object(embedded) = v {
+                        for (ek, ev) in embedded {
+                            let ev = strip(ev);
+                            if !is_empty(&ev) {
+                                out.insert(ek, ev);
+                            }
+                        }
+                    }
+                    continue;
+                }
+                let v = strip(v);
+                if !is_empty(&v) {
+                    out.insert(key, v);
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(strip).collect()),
+        other => other,
+    }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// A list result: `{<key>: [...], page, pages, total, next}` where `next` tells the
+/// model exactly how to get the following page (or is absent on the last one).
+pub fn list_result(key: &str, items: Vec<Value>, page: &Page, tool: &str) -> Value {
+    let mut out = Map::new();
+    out.insert(key.to_string(), Value::Array(items));
+    if let Some(n) = page.number {
+        out.insert("page".into(), n.into());
+    }
+    if let Some(p) = page.total_pages {
+        out.insert("pages".into(), p.into());
+    }
+    if let Some(t) = page.total_items {
+        out.insert("total".into(), t.into());
+    }
+    if page.has_more() {
+        let next = page.number.map(|n| n + 1).unwrap_or(2);
+        out.insert(
+            "next".into(),
+            Value::String(format!("call {tool} again with page={next} for more")),
+        );
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strips_noise_and_lifts_embedded() {
+        let v = json!({"id": 1, "photoUrl": "x", "_links": {"self": {}}, "note": null, "tags": [],
+                       "_embedded": {"threads": [{"id": 2, "_links": {}}]}});
+        assert_eq!(strip(v), json!({"id": 1, "threads": [{"id": 2}]}));
+    }
+
+    #[test]
+    fn list_result_says_how_to_get_more() {
+        let page = Page {
+            items: vec![],
+            number: Some(1),
+            total_pages: Some(3),
+            total_items: Some(120),
+            next_href: None,
+        };
+        let v = list_result("tags", vec![json!({"id": 1})], &page, "list_tags");
+        assert_eq!(v["next"], "call list_tags again with page=2 for more");
+        let last = Page {
+            number: Some(3),
+            ..page
+        };
+        assert!(list_result("tags", vec![], &last, "list_tags").get("next").is_none());
+    }
+}

@@ -1,0 +1,280 @@
+//! Tool declarations and the registry that turns them into MCP tools.
+//!
+//! Every Help Scout operation is declared once, as a [`ToolSpec`] (name, toolset,
+//! access class, idempotency, title, description, endpoint) plus a typed argument
+//! struct and a handler. Annotations are derived from the spec, never written by hand,
+//! so the access class that the policy filters on and the hints a host shows the user
+//! cannot disagree.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use futures::FutureExt;
+use http::Method;
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::helpscout::{Api, ApiError, ApiRequest, ApiResponse, HelpScoutClient};
+use crate::output::ToolOutput;
+
+/// What the worst case of a call can do (catalogue section 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    /// No state change.
+    Read,
+    /// Creates data or makes targeted, reversible, non-customer-visible changes.
+    Write,
+    /// Deletes, overwrites a whole record, is irreversible, or is seen by a customer.
+    Destructive,
+}
+
+impl Access {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Destructive => "destructive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "read" => Some(Access::Read),
+            "write" => Some(Access::Write),
+            "destructive" => Some(Access::Destructive),
+            _ => None,
+        }
+    }
+}
+
+/// The declaration of one tool: everything but the argument type and the handler.
+#[derive(Debug, Clone)]
+pub struct ToolSpec {
+    pub name: &'static str,
+    pub toolset: &'static str,
+    pub access: Access,
+    pub idempotent: bool,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub api: Api,
+    pub method: Method,
+    /// Path template as in tools.tsv, e.g. `/v2/conversations/{conversationId}`.
+    pub path: &'static str,
+}
+
+impl ToolSpec {
+    /// MCP annotations, derived from the access class (DESIGN.md "the annotation is the policy").
+    pub fn annotations(&self) -> ToolAnnotations {
+        ToolAnnotations::with_title(self.title)
+            .read_only(self.access == Access::Read)
+            .destructive(self.access == Access::Destructive)
+            .idempotent(self.idempotent)
+            .open_world(true)
+    }
+}
+
+/// A failure of a tool call, rendered to the model as an `isError` result.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The arguments do not fit the tool's schema or a documented rule.
+    #[error("invalid argument `{field}`: {message}")]
+    InvalidArgument { field: String, message: String },
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The call is outside what this server's policy allows.
+    #[error("{0}")]
+    Denied(String),
+    /// Something the tool cannot do, explained.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl ToolError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ToolError::InvalidArgument {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+pub type ToolResult = Result<ToolOutput, ToolError>;
+
+/// What a handler gets besides its arguments: the shared client and its own spec, so
+/// that the endpoint is built from the declaration and never typed twice.
+#[derive(Clone)]
+pub struct ToolContext {
+    pub client: HelpScoutClient,
+    pub spec: Arc<ToolSpec>,
+}
+
+impl ToolContext {
+    /// A request to this tool's own endpoint with its path parameters filled in.
+    /// Method, API and idempotency come from the spec.
+    pub fn endpoint(&self, params: &[(&str, &(dyn std::fmt::Display + Sync))]) -> ApiRequest {
+        let path = fill_path(self.spec.path, params);
+        ApiRequest::new(self.spec.api, self.spec.method.clone(), path).idempotent(self.spec.idempotent)
+    }
+
+    pub async fn send(&self, request: ApiRequest) -> Result<ApiResponse, ApiError> {
+        self.client.send(request).await
+    }
+}
+
+/// Fills `{name}` placeholders. Values are percent-encoded as one path segment.
+pub fn fill_path(template: &str, params: &[(&str, &(dyn std::fmt::Display + Sync))]) -> String {
+    let mut path = template.to_string();
+    for (name, value) in params {
+        let encoded: String = url::form_urlencoded::byte_serialize(value.to_string().as_bytes()).collect();
+        // form encoding turns spaces into '+', which is wrong in a path segment.
+        let encoded = encoded.replace('+', "%20");
+        path = path.replace(&format!("{{{name}}}"), &encoded);
+    }
+    path
+}
+
+type Handler = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, ToolResult> + Send + Sync>;
+
+/// A declared tool: its spec, its input schema and its type-erased handler.
+#[derive(Clone)]
+pub struct ToolDef {
+    pub spec: Arc<ToolSpec>,
+    pub input_schema: Arc<JsonObject>,
+    handler: Handler,
+}
+
+impl ToolDef {
+    /// The MCP tool definition sent in `tools/list`.
+    pub fn to_tool(&self) -> Tool {
+        let mut tool = Tool::new(self.spec.name, self.spec.description, self.input_schema.clone());
+        tool.title = Some(self.spec.title.to_string());
+        tool.annotations = Some(self.spec.annotations());
+        tool
+    }
+
+    pub fn call(&self, client: HelpScoutClient, arguments: Value) -> BoxFuture<'static, ToolResult> {
+        let ctx = ToolContext {
+            client,
+            spec: self.spec.clone(),
+        };
+        (self.handler)(ctx, arguments)
+    }
+}
+
+/// Declares a tool from its spec, its argument type and its handler.
+pub fn declare<A, F, Fut>(spec: ToolSpec, handler: F) -> ToolDef
+where
+    A: DeserializeOwned + JsonSchema + Send + 'static,
+    F: Fn(ToolContext, A) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ToolResult> + Send + 'static,
+{
+    let input_schema = Arc::new(crate::registry::schema::input_schema::<A>());
+    let handler = Arc::new(handler);
+    let erased: Handler = Arc::new(move |ctx: ToolContext, arguments: Value| {
+        let handler = handler.clone();
+        async move {
+            let args: A = decode_arguments(arguments)?;
+            handler(ctx, args).await
+        }
+        .boxed()
+    });
+    ToolDef {
+        spec: Arc::new(spec),
+        input_schema,
+        handler: erased,
+    }
+}
+
+/// Decodes arguments, naming the offending field in the error (serde alone says only
+/// "invalid type" without saying where).
+pub fn decode_arguments<A: DeserializeOwned>(arguments: Value) -> Result<A, ToolError> {
+    let arguments = if arguments.is_null() {
+        Value::Object(Default::default())
+    } else {
+        arguments
+    };
+    serde_path_to_error::deserialize(arguments).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // serde reports a missing field at the parent path; pull the name out of the message.
+        let field = if path == "." {
+            inner
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_string)
+                .unwrap_or_else(|| "arguments".to_string())
+        } else {
+            path
+        };
+        ToolError::InvalidArgument { field, message: inner }
+    })
+}
+
+/// All declared tools, by name.
+pub struct Registry {
+    tools: BTreeMap<&'static str, ToolDef>,
+}
+
+impl Registry {
+    pub fn new(tools: Vec<ToolDef>) -> Self {
+        let tools = tools.into_iter().map(|t| (t.spec.name, t)).collect();
+        Self { tools }
+    }
+
+    /// Every tool this build declares.
+    pub fn builtin() -> Self {
+        Self::new(crate::toolsets::all())
+    }
+
+    pub fn get(&self, name: &str) -> Option<&ToolDef> {
+        self.tools.get(name)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &ToolDef> {
+        self.tools.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.tools.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tools.is_empty()
+    }
+}
+
+pub mod schema {
+    //! Input schemas that every major host accepts: an object at the root, no
+    //! `$ref`/`$defs` (inlined), no top-level combinators, no `$schema` noise.
+
+    use rmcp::model::JsonObject;
+    use schemars::JsonSchema;
+    use serde_json::{Map, Value};
+
+    pub fn input_schema<A: JsonSchema>() -> JsonObject {
+        let settings = schemars::generate::SchemaSettings::draft2020_12().with(|s| {
+            s.inline_subschemas = true;
+            s.meta_schema = None;
+        });
+        let schema = settings.into_generator().into_root_schema_for::<A>();
+        let mut value = schema.to_value();
+        if let Value::Object(map) = &mut value {
+            map.remove("$schema");
+            map.remove("title");
+            map.remove("$defs");
+            map.remove("definitions");
+            if !map.contains_key("properties") {
+                map.insert("properties".into(), Value::Object(Map::new()));
+            }
+            map.insert("type".into(), Value::String("object".into()));
+        }
+        match value {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+}

@@ -1,0 +1,134 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Shared harness for end-to-end tests: a fresh fake Help Scout, the real server
+//! (registry + policy + client) and rmcp's client talking to it over an in-process
+//! duplex pipe, exactly as a host would over stdio.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use fake_helpscout::{FakeConfig, FakeHelpScout};
+use helpscout_mcp::helpscout::{ClientConfig, HelpScoutClient, InboxAuth, Secret};
+use helpscout_mcp::policy::{AccessLevel, Policy, Toolsets};
+use helpscout_mcp::registry::Registry;
+use helpscout_mcp::server::{HelpScoutServer, ServerState};
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::RunningService;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+
+pub struct Harness {
+    pub fake: FakeHelpScout,
+    pub client: RunningService<RoleClient, ()>,
+}
+
+pub fn client_config(fake: &FakeHelpScout) -> ClientConfig {
+    ClientConfig {
+        api_base_url: url::Url::parse(&fake.base_url()).expect("fake base url"),
+        docs_api_base_url: url::Url::parse(&fake.docs_base_url()).expect("fake docs url"),
+        inbox_auth: Some(InboxAuth::ClientCredentials {
+            app_id: fake_helpscout::APP_ID.to_string(),
+            app_secret: Secret::new(fake_helpscout::APP_SECRET),
+        }),
+        docs_api_key: Some(Secret::new(fake_helpscout::DOCS_API_KEY)),
+        rate_limit_per_minute: 400,
+        request_timeout: Duration::from_secs(10),
+        max_retries: 3,
+    }
+}
+
+pub fn policy(access: AccessLevel) -> Policy {
+    Policy {
+        access,
+        toolsets: Toolsets::All,
+        docs_available: true,
+        ..Policy::default()
+    }
+}
+
+impl Harness {
+    /// A harness with every toolset and the given access level.
+    pub async fn new(access: AccessLevel) -> Harness {
+        Self::with_policy(policy(access)).await
+    }
+
+    pub async fn with_policy(policy: Policy) -> Harness {
+        let fake = FakeHelpScout::start(FakeConfig::default())
+            .await
+            .expect("start fake Help Scout");
+        Self::with_fake(fake, policy).await
+    }
+
+    pub async fn with_fake(fake: FakeHelpScout, policy: Policy) -> Harness {
+        let client = HelpScoutClient::new(client_config(&fake)).expect("client");
+        let state = Arc::new(ServerState {
+            registry: Registry::builtin(),
+            policy,
+            client,
+        });
+        let server = HelpScoutServer::new(state);
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            if let Ok(running) = server.serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let client = ().serve(client_io).await.expect("MCP client connects");
+        Harness { fake, client }
+    }
+
+    pub async fn tools(&self) -> Vec<Tool> {
+        self.client.list_all_tools().await.expect("tools/list")
+    }
+
+    /// Calls a tool; protocol-level failures panic (tests only), tool errors come back
+    /// as `is_error` results.
+    pub async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+        let mut params = CallToolRequestParams::new(tool.to_string());
+        params.arguments = arguments.as_object().cloned();
+        self.client
+            .call_tool(params)
+            .await
+            .unwrap_or_else(|e| panic!("tools/call {tool} failed at protocol level: {e}"))
+    }
+
+    /// Calls a tool that must succeed and returns its structured content.
+    pub async fn ok(&self, tool: &str, arguments: Value) -> Value {
+        let result = self.call(tool, arguments).await;
+        assert_ne!(result.is_error, Some(true), "{tool} failed: {}", text(&result));
+        result
+            .structured_content
+            .clone()
+            .unwrap_or_else(|| panic!("{tool} returned no structured content"))
+    }
+
+    /// Calls a tool that must fail and returns its error text.
+    pub async fn err(&self, tool: &str, arguments: Value) -> String {
+        let result = self.call(tool, arguments).await;
+        assert_eq!(
+            result.is_error,
+            Some(true),
+            "{tool} should have failed but returned {}",
+            text(&result)
+        );
+        text(&result)
+    }
+
+    /// Requests the fake received that were not token requests or reads (what changed state).
+    pub fn writes(&self) -> Vec<fake_helpscout::RecordedRequest> {
+        self.fake
+            .requests()
+            .into_iter()
+            .filter(|r| r.method != "GET" && !r.path.ends_with("/oauth2/token"))
+            .collect()
+    }
+}
+
+pub fn text(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,182 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The tool contract: every registered tool is a row of tools.tsv with the same
+//! toolset, access class, idempotency, method and path, and annotations derived from
+//! them; every row of a toolset we ship is registered; every input schema is portable.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use helpscout_mcp::helpscout::Api;
+use helpscout_mcp::registry::{Access, Registry};
+use serde_json::Value;
+
+const CONTRACT: &str = include_str!("../tools/helpscout-api/tools.tsv");
+
+struct Row {
+    toolset: String,
+    access: Access,
+    idempotent: bool,
+    api: String,
+    method: String,
+    path: String,
+}
+
+fn contract() -> BTreeMap<String, Row> {
+    let mut lines = CONTRACT.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let (tool, toolset, access, idem, api, method, path) = (
+        col("tool"),
+        col("toolset"),
+        col("access"),
+        col("idempotent"),
+        col("api"),
+        col("method"),
+        col("path"),
+    );
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let f: Vec<&str> = line.split('\t').collect();
+            let row = Row {
+                toolset: f[toolset].to_string(),
+                access: Access::parse(f[access]).unwrap_or_else(|| panic!("bad access in {line}")),
+                idempotent: match f[idem] {
+                    "yes" => true,
+                    "no" => false,
+                    other => panic!("bad idempotent {other}"),
+                },
+                api: f[api].to_string(),
+                method: f[method].to_string(),
+                path: f[path].to_string(),
+            };
+            (f[tool].to_string(), row)
+        })
+        .collect()
+}
+
+#[test]
+fn every_registered_tool_matches_its_contract_row() {
+    let contract = contract();
+    let registry = Registry::builtin();
+    assert!(!registry.is_empty());
+    for def in registry.iter() {
+        let spec = &def.spec;
+        let row = contract
+            .get(spec.name)
+            .unwrap_or_else(|| panic!("{} is not in tools.tsv", spec.name));
+        assert_eq!(spec.toolset, row.toolset, "{}: toolset", spec.name);
+        assert_eq!(spec.access, row.access, "{}: access", spec.name);
+        assert_eq!(spec.idempotent, row.idempotent, "{}: idempotent", spec.name);
+        assert_eq!(spec.method.as_str(), row.method, "{}: method", spec.name);
+        assert_eq!(spec.path, row.path, "{}: path", spec.name);
+        let expected_api = if row.api == "docs-v1" { Api::Docs } else { Api::Inbox };
+        assert_eq!(spec.api, expected_api, "{}: api", spec.name);
+
+        let tool = serde_json::to_value(def.to_tool()).unwrap();
+        let a = &tool["annotations"];
+        assert_eq!(
+            a["readOnlyHint"],
+            Value::Bool(row.access == Access::Read),
+            "{}: readOnlyHint",
+            spec.name
+        );
+        assert_eq!(
+            a["destructiveHint"],
+            Value::Bool(row.access == Access::Destructive),
+            "{}: destructiveHint",
+            spec.name
+        );
+        assert_eq!(
+            a["idempotentHint"],
+            Value::Bool(row.idempotent),
+            "{}: idempotentHint",
+            spec.name
+        );
+        assert_eq!(a["openWorldHint"], Value::Bool(true), "{}: openWorldHint", spec.name);
+        let title = tool["title"].as_str().unwrap_or_default();
+        assert!(!title.is_empty() && a["title"] == tool["title"], "{}: title", spec.name);
+        assert!(!spec.description.is_empty(), "{}: description", spec.name);
+    }
+}
+
+#[test]
+fn every_row_of_a_shipped_toolset_is_registered() {
+    let contract = contract();
+    let registry = Registry::builtin();
+    let shipped: BTreeSet<&str> = registry.iter().map(|d| d.spec.toolset).collect();
+    let missing: Vec<&String> = contract
+        .iter()
+        .filter(|(name, row)| shipped.contains(row.toolset.as_str()) && registry.get(name).is_none())
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tools.tsv rows of shipped toolsets not registered: {missing:?}"
+    );
+    for toolset in ["conversations", "mailboxes", "users", "tags"] {
+        assert!(shipped.contains(toolset), "toolset {toolset} ships no tools");
+    }
+}
+
+/// Rules shared by Claude, OpenAI (strict mode) and Gemini function declarations.
+fn check_portable(tool: &str, schema: &Value, at_root: bool, problems: &mut Vec<String>) {
+    let Value::Object(map) = schema else { return };
+    for key in ["$ref", "$defs", "definitions", "$schema"] {
+        if map.contains_key(key) {
+            problems.push(format!("{tool}: `{key}` in schema"));
+        }
+    }
+    if at_root {
+        if map.get("type") != Some(&Value::String("object".into())) {
+            problems.push(format!("{tool}: root is not an object"));
+        }
+        for key in ["anyOf", "oneOf", "allOf", "not"] {
+            if map.contains_key(key) {
+                problems.push(format!("{tool}: top-level `{key}`"));
+            }
+        }
+    }
+    if let Some(Value::Object(props)) = map.get("properties") {
+        for (name, prop) in props {
+            let is_id = name.ends_with("_id") || name == "id";
+            if is_id && !tool.starts_with("docs_") && !tool.contains("beacon_chat") {
+                let ty = prop.get("type");
+                let integer = ty == Some(&Value::String("integer".into()))
+                    || ty
+                        .and_then(Value::as_array)
+                        .is_some_and(|t| t.contains(&Value::String("integer".into())));
+                if !integer {
+                    problems.push(format!("{tool}: id `{name}` is not typed as an integer"));
+                }
+            }
+            check_portable(tool, prop, false, problems);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = map.get(key) {
+            check_portable(tool, inner, false, problems);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(variants)) = map.get(key) {
+            for v in variants {
+                check_portable(tool, v, false, problems);
+            }
+        }
+    }
+}
+
+#[test]
+fn input_schemas_are_portable_across_hosts() {
+    let mut problems = Vec::new();
+    for def in Registry::builtin().iter() {
+        let schema = Value::Object((*def.input_schema).clone());
+        check_portable(def.spec.name, &schema, true, &mut problems);
+    }
+    assert!(problems.is_empty(), "schema problems:\n{}", problems.join("\n"));
+}
