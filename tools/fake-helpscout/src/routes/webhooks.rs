@@ -1,0 +1,15 @@
+//! Webhooks (catalogue 3 webhooks, 4.11).
+
+use crate::hal::ApiResult;
+use crate::routes::Req;
+use crate::state::{State, Time};
+
+#[derive(Debug, Default)]
+pub(crate) struct WebhookState {}
+
+/// Seeds this resource group (called from `seed::build` for a full seed).
+pub(crate) fn seed(_state: &mut State, _now: Time) {}
+
+pub(crate) fn route(_state: &mut State, _req: &Req, _segs: &[&str]) -> Option<ApiResult> {
+    None
+}
