@@ -1,0 +1,7 @@
+//! Customers, their entries and properties.
+
+use crate::registry::ToolDef;
+
+pub fn tools() -> Vec<ToolDef> {
+    Vec::new()
+}

@@ -1,0 +1,537 @@
+//! Mailboxes (inboxes), their custom fields, folders, saved replies and routing
+//! (catalogue 3: `mailboxes`, `saved_replies`, `routing`).
+
+use std::num::NonZeroU32;
+
+use http::Method;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::helpscout::pagination::{hal_page, Page};
+use crate::helpscout::{Api, ApiError, ApiResponse};
+use crate::output::compact::{list_result, strip};
+use crate::output::html::html_to_text;
+use crate::output::ToolOutput;
+use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
+
+pub fn tools() -> Vec<ToolDef> {
+    vec![
+        declare(
+            ToolSpec {
+                name: "list_mailboxes",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "List mailboxes",
+                description: "List the inboxes (mailboxes) the Help Scout user can see: id, name, email address. \
+                    Use the id as mailbox_id in other tools. 50 per page.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes",
+            },
+            list_mailboxes,
+        ),
+        declare(
+            ToolSpec {
+                name: "get_mailbox",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "Get mailbox",
+                description: "Get one inbox (mailbox) by id: name, slug, email address, dates.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}",
+            },
+            get_mailbox,
+        ),
+        declare(
+            ToolSpec {
+                name: "list_mailbox_fields",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "List mailbox custom fields",
+                description: "List an inbox's custom field definitions (conversation fields): id, name, type, \
+                    whether required, and for dropdowns the options with their ids and labels. Call this before \
+                    setting a conversation's custom fields: dropdown values are set by option id.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}/fields",
+            },
+            list_mailbox_fields,
+        ),
+        declare(
+            ToolSpec {
+                name: "list_mailbox_folders",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "List mailbox folders",
+                description: "List an inbox's folders (Unassigned, Mine, Drafts, Closed, per-user and custom folders) \
+                    with their ids and conversation counts. A folder id filters list conversations by folder.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}/folders",
+            },
+            list_mailbox_folders,
+        ),
+        declare(
+            ToolSpec {
+                name: "list_saved_replies",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "List saved replies",
+                description: "List an inbox's saved replies (canned responses): id, name and a short preview. \
+                    Returns all of them at once (no paging). Use get_saved_reply for the full text.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}/saved-replies",
+            },
+            list_saved_replies,
+        ),
+        declare(
+            ToolSpec {
+                name: "get_saved_reply",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "Get saved reply",
+                description: "Get one saved reply with its full text (converted from HTML to plain text) and its \
+                    chat variant, if any.",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
+            },
+            get_saved_reply,
+        ),
+        declare(
+            ToolSpec {
+                name: "create_saved_reply",
+                toolset: "mailboxes",
+                access: Access::Write,
+                idempotent: false,
+                title: "Create saved reply",
+                description: "Create a saved reply (canned response) in an inbox. Returns the new id. Calling it \
+                    twice creates two saved replies.",
+                api: Api::Inbox,
+                method: Method::POST,
+                path: "/v2/mailboxes/{mailboxId}/saved-replies",
+            },
+            create_saved_reply,
+        ),
+        declare(
+            ToolSpec {
+                name: "update_saved_reply",
+                toolset: "mailboxes",
+                access: Access::Write,
+                idempotent: true,
+                title: "Update saved reply",
+                description: "Replace a saved reply's name, text and chat text. Send every field you want to keep: \
+                    Help Scout may clear a field you leave out. get_saved_reply returns plain text, so re-send \
+                    formatting as HTML if it matters.",
+                api: Api::Inbox,
+                method: Method::PUT,
+                path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
+            },
+            update_saved_reply,
+        ),
+        declare(
+            ToolSpec {
+                name: "delete_saved_reply",
+                toolset: "mailboxes",
+                access: Access::Destructive,
+                idempotent: true,
+                title: "Delete saved reply",
+                description: "Delete a saved reply from an inbox. It disappears for every user of the inbox.",
+                api: Api::Inbox,
+                method: Method::DELETE,
+                path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
+            },
+            delete_saved_reply,
+        ),
+        declare(
+            ToolSpec {
+                name: "get_mailbox_routing",
+                toolset: "mailboxes",
+                access: Access::Read,
+                idempotent: true,
+                title: "Get mailbox routing",
+                description: "Get an inbox's auto-assignment (routing) configuration: whether it is enabled, the \
+                    method (round_robin or balanced), the per-user limit, the users in rotation and why a user is \
+                    currently skipped (at_capacity, away, not_in_rotation).",
+                api: Api::Inbox,
+                method: Method::GET,
+                path: "/v2/mailboxes/{mailboxId}/routing",
+            },
+            get_mailbox_routing,
+        ),
+        declare(
+            ToolSpec {
+                name: "update_mailbox_routing",
+                toolset: "mailboxes",
+                access: Access::Write,
+                idempotent: true,
+                title: "Update mailbox routing",
+                description: "Replace an inbox's auto-assignment (routing) configuration. Every field is required \
+                    and replaces the current value: call get_mailbox_routing first and send back what you do not \
+                    mean to change. user_ids must not be empty when state is enabled.",
+                api: Api::Inbox,
+                method: Method::PUT,
+                path: "/v2/mailboxes/{mailboxId}/routing",
+            },
+            update_mailbox_routing,
+        ),
+    ]
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListMailboxesArgs {
+    /// Page number, starting at 1.
+    pub page: Option<NonZeroU32>,
+}
+
+async fn list_mailboxes(ctx: ToolContext, args: ListMailboxesArgs) -> ToolResult {
+    let body = ctx
+        .client
+        .send_json(ctx.endpoint(&[]).query_opt("page", args.page))
+        .await?;
+    Ok(hal_list(&body, "mailboxes", "list_mailboxes"))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+}
+
+async fn get_mailbox(ctx: ToolContext, args: MailboxArgs) -> ToolResult {
+    let body = ctx
+        .client
+        .send_json(ctx.endpoint(&[("mailboxId", &args.mailbox_id)]))
+        .await?;
+    Ok(ToolOutput::json(strip(body)))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxPageArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Page number, starting at 1.
+    pub page: Option<NonZeroU32>,
+}
+
+async fn list_mailbox_fields(ctx: ToolContext, args: MailboxPageArgs) -> ToolResult {
+    let request = ctx
+        .endpoint(&[("mailboxId", &args.mailbox_id)])
+        .query_opt("page", args.page);
+    let body = ctx.client.send_json(request).await?;
+    Ok(hal_list(&body, "fields", "list_mailbox_fields"))
+}
+
+async fn list_mailbox_folders(ctx: ToolContext, args: MailboxPageArgs) -> ToolResult {
+    let request = ctx
+        .endpoint(&[("mailboxId", &args.mailbox_id)])
+        .query_opt("page", args.page);
+    let body = ctx.client.send_json(request).await?;
+    Ok(hal_list(&body, "folders", "list_mailbox_folders"))
+}
+
+/// A HAL list page with every item stripped of links, photos and empty values.
+fn hal_list(body: &Value, key: &str, tool: &str) -> ToolOutput {
+    let page = hal_page(body, key);
+    let items = page.items.iter().cloned().map(strip).collect();
+    ToolOutput::json(list_result(key, items, &page, tool))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListSavedRepliesArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Also list saved replies made for chat (default false: email replies only).
+    pub include_chat_replies: Option<bool>,
+}
+
+async fn list_saved_replies(ctx: ToolContext, args: ListSavedRepliesArgs) -> ToolResult {
+    let request = ctx
+        .endpoint(&[("mailboxId", &args.mailbox_id)])
+        .query_opt("includeChatReplies", args.include_chat_replies);
+    let body = ctx.client.send_json(request).await?;
+    // Unlike every other Inbox list this is a bare JSON array without HAL paging (catalogue 4.3).
+    let Value::Array(items) = body else {
+        return Err(ApiError::Decode("expected a JSON array of saved replies".into()).into());
+    };
+    let page = Page {
+        total_items: Some(items.len() as u64),
+        items: Vec::new(),
+        number: None,
+        total_pages: None,
+        next_href: None,
+    };
+    let items = items.into_iter().map(strip).collect();
+    Ok(ToolOutput::json(list_result(
+        "savedReplies",
+        items,
+        &page,
+        "list_saved_replies",
+    )))
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedReplyArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Saved reply id, from list_saved_replies.
+    pub saved_reply_id: u64,
+}
+
+async fn get_saved_reply(ctx: ToolContext, args: SavedReplyArgs) -> ToolResult {
+    let request = ctx.endpoint(&[("mailboxId", &args.mailbox_id), ("savedReplyId", &args.saved_reply_id)]);
+    let body = strip(ctx.client.send_json(request).await?);
+    // The email text is stored as HTML; the model reads plain text (DESIGN.md "minimal output types").
+    let text = body.get("text").and_then(Value::as_str).map(html_to_text);
+    Ok(ToolOutput::json(strip(json!({
+        "id": body.get("id"),
+        "name": body.get("name"),
+        "text": text,
+        "chatText": body.get("chatText"),
+    }))))
+}
+
+/// The body of a saved reply create or update (catalogue 3, `saved_replies`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavedReplyBody<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chat_text: Option<&'a str>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSavedReplyArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Name agents pick the saved reply by.
+    pub name: String,
+    /// Email text, as HTML (plain text is accepted, but line breaks need <br> or <p>).
+    pub text: Option<String>,
+    /// Plain-text variant used in chats.
+    pub chat_text: Option<String>,
+}
+
+async fn create_saved_reply(ctx: ToolContext, args: CreateSavedReplyArgs) -> ToolResult {
+    let body = saved_reply_body(&args.name, args.text.as_deref(), args.chat_text.as_deref())?;
+    let request = ctx.endpoint(&[("mailboxId", &args.mailbox_id)]).json(body);
+    let response = ctx.send(request).await?;
+    created_id(&response, "saved reply", "list_saved_replies")
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSavedReplyArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Saved reply id, from list_saved_replies.
+    pub saved_reply_id: u64,
+    /// Name agents pick the saved reply by (required even when unchanged).
+    pub name: String,
+    /// Email text, as HTML (plain text is accepted, but line breaks need <br> or <p>).
+    pub text: Option<String>,
+    /// Plain-text variant used in chats.
+    pub chat_text: Option<String>,
+}
+
+async fn update_saved_reply(ctx: ToolContext, args: UpdateSavedReplyArgs) -> ToolResult {
+    let body = saved_reply_body(&args.name, args.text.as_deref(), args.chat_text.as_deref())?;
+    let request = ctx
+        .endpoint(&[("mailboxId", &args.mailbox_id), ("savedReplyId", &args.saved_reply_id)])
+        .json(body);
+    ctx.send(request).await?;
+    Ok(ToolOutput::json(json!({
+        "updated": true,
+        "mailboxId": args.mailbox_id,
+        "savedReplyId": args.saved_reply_id,
+    })))
+}
+
+fn saved_reply_body(name: &str, text: Option<&str>, chat_text: Option<&str>) -> Result<Value, ToolError> {
+    if name.trim().is_empty() {
+        return Err(ToolError::invalid("name", "must not be empty"));
+    }
+    serde_json::to_value(SavedReplyBody { name, text, chat_text })
+        .map_err(|e| ToolError::Failed(format!("cannot encode the saved reply: {e}")))
+}
+
+async fn delete_saved_reply(ctx: ToolContext, args: SavedReplyArgs) -> ToolResult {
+    let request = ctx.endpoint(&[("mailboxId", &args.mailbox_id), ("savedReplyId", &args.saved_reply_id)]);
+    ctx.send(request).await?;
+    Ok(ToolOutput::json(json!({
+        "deleted": true,
+        "mailboxId": args.mailbox_id,
+        "savedReplyId": args.saved_reply_id,
+    })))
+}
+
+async fn get_mailbox_routing(ctx: ToolContext, args: MailboxArgs) -> ToolResult {
+    let body = ctx
+        .client
+        .send_json(ctx.endpoint(&[("mailboxId", &args.mailbox_id)]))
+        .await?;
+    Ok(ToolOutput::json(strip(body)))
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutingState {
+    Enabled,
+    Disabled,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentMethod {
+    RoundRobin,
+    Balanced,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRoutingArgs {
+    /// Mailbox (inbox) id, from list_mailboxes.
+    pub mailbox_id: u64,
+    /// Turn auto-assignment on or off.
+    pub state: RoutingState,
+    /// round_robin takes turns; balanced gives the next conversation to whoever has the fewest.
+    pub assignment_method: AssignmentMethod,
+    /// Most open conversations auto-assigned to one user at a time, 1 to 100.
+    #[schemars(range(min = 1, max = 100))]
+    pub assignment_limit: u32,
+    /// Users in the rotation (the full list: users left out are removed). Required non-empty when enabled.
+    pub user_ids: Vec<u64>,
+}
+
+/// Help Scout's wire shape for the routing PUT (catalogue 3, `routing`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RoutingBody<'a> {
+    state: RoutingState,
+    assignment_limit: u32,
+    assignment_method: AssignmentMethod,
+    user_ids: &'a [u64],
+}
+
+async fn update_mailbox_routing(ctx: ToolContext, args: UpdateRoutingArgs) -> ToolResult {
+    if !(1..=100).contains(&args.assignment_limit) {
+        return Err(ToolError::invalid("assignment_limit", "must be between 1 and 100"));
+    }
+    if matches!(args.state, RoutingState::Enabled) && args.user_ids.is_empty() {
+        return Err(ToolError::invalid(
+            "user_ids",
+            "must list at least one user when state is enabled",
+        ));
+    }
+    let body = serde_json::to_value(RoutingBody {
+        state: args.state,
+        assignment_limit: args.assignment_limit,
+        assignment_method: args.assignment_method,
+        user_ids: &args.user_ids,
+    })
+    .map_err(|e| ToolError::Failed(format!("cannot encode the routing configuration: {e}")))?;
+    let request = ctx.endpoint(&[("mailboxId", &args.mailbox_id)]).json(body.clone());
+    ctx.send(request).await?;
+    Ok(ToolOutput::json(
+        json!({ "updated": true, "mailboxId": args.mailbox_id, "routing": body }),
+    ))
+}
+
+/// `{"id": N}` for a 201 whose new id is in `Resource-ID`/`Location` (catalogue 4.5).
+pub(crate) fn created_id(response: &ApiResponse, what: &str, list_tool: &str) -> ToolResult {
+    match response.resource_id() {
+        Some(id) => {
+            let id = id.parse::<u64>().map(Value::from).unwrap_or(Value::String(id));
+            Ok(ToolOutput::json(json!({ "id": id })))
+        }
+        None => Err(ToolError::Failed(format!(
+            "Help Scout created the {what} but did not say its id; find it with {list_tool} instead of creating it again."
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::schema::input_schema;
+
+    #[test]
+    fn routing_schema_lists_the_enum_values_and_limit_range() {
+        let schema = Value::Object(input_schema::<UpdateRoutingArgs>());
+        let props = &schema["properties"];
+        assert_eq!(props["state"]["enum"], json!(["enabled", "disabled"]));
+        assert_eq!(props["assignment_method"]["enum"], json!(["round_robin", "balanced"]));
+        assert_eq!(
+            (
+                props["assignment_limit"]["minimum"].clone(),
+                props["assignment_limit"]["maximum"].clone()
+            ),
+            (json!(1), json!(100))
+        );
+        let required = schema["required"].as_array().cloned().unwrap_or_default();
+        for field in [
+            "mailbox_id",
+            "state",
+            "assignment_method",
+            "assignment_limit",
+            "user_ids",
+        ] {
+            assert!(required.contains(&json!(field)), "{field} should be required");
+        }
+    }
+
+    #[test]
+    fn page_schema_starts_at_one() {
+        let schema = Value::Object(input_schema::<MailboxPageArgs>());
+        assert_eq!(schema["properties"]["page"]["minimum"], json!(1));
+    }
+
+    fn response(headers: &[(&'static str, &'static str)]) -> ApiResponse {
+        let mut map = http::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, http::HeaderValue::from_static(value));
+        }
+        ApiResponse {
+            status: http::StatusCode::CREATED,
+            headers: map,
+            body: bytes::Bytes::new(),
+        }
+    }
+
+    #[test]
+    fn created_id_reads_the_resource_id_header_as_a_number() {
+        let out = created_id(&response(&[("resource-id", "42")]), "saved reply", "list_saved_replies");
+        assert_eq!(out.map(|o| o.value).ok(), Some(json!({"id": 42})));
+        let from_location = created_id(
+            &response(&[("location", "https://api.helpscout.net/v2/mailboxes/1/saved-replies/7")]),
+            "saved reply",
+            "list_saved_replies",
+        );
+        assert_eq!(from_location.map(|o| o.value).ok(), Some(json!({"id": 7})));
+    }
+
+    #[test]
+    fn created_without_an_id_says_not_to_create_again() {
+        let Err(error) = created_id(&response(&[]), "saved reply", "list_saved_replies") else {
+            panic!("expected an error");
+        };
+        assert!(error.to_string().contains("list_saved_replies"), "{error}");
+    }
+}

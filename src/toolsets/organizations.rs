@@ -1,0 +1,7 @@
+//! Organizations and organization properties.
+
+use crate::registry::ToolDef;
+
+pub fn tools() -> Vec<ToolDef> {
+    Vec::new()
+}

@@ -1,0 +1,7 @@
+//! Webhooks.
+
+use crate::registry::ToolDef;
+
+pub fn tools() -> Vec<ToolDef> {
+    Vec::new()
+}

@@ -1,0 +1,7 @@
+//! Workflows.
+
+use crate::registry::ToolDef;
+
+pub fn tools() -> Vec<ToolDef> {
+    Vec::new()
+}
