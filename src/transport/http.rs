@@ -1,0 +1,168 @@
+//! MCP over HTTP: Streamable HTTP at `/mcp` (2025-11-25 sessions and 2026-07-28
+//! stateless requests), legacy HTTP+SSE at `/sse` + `/message`, and `/healthz`.
+//!
+//! Every session of both transports clones one [`HelpScoutServer`], so they share the
+//! Help Scout client, its token cache and its rate limiter.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::HttpArgs;
+use crate::helpscout::Secret;
+use crate::server::HelpScoutServer;
+use crate::transport::guard::{self, Guard};
+use crate::transport::legacy_sse::{self, LegacySse};
+
+/// SSE comment interval: keeps proxies and idle timers from closing quiet streams.
+const SSE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How long open connections get to finish after Ctrl-C / SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// What `serve` needs besides the server: where to listen and who may call.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub listen: SocketAddr,
+    pub allowed_hosts: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    pub token: Option<Secret>,
+}
+
+impl HttpOptions {
+    /// The token comes from `--auth-token` / HELPSCOUT_MCP_TOKEN (read by clap), or
+    /// from the process secrets (kept across `--sandbox`).
+    pub fn from_args(args: &HttpArgs, fallback_token: Option<Secret>) -> Self {
+        Self {
+            listen: args.listen,
+            allowed_hosts: args.allowed_hosts.clone(),
+            allowed_origins: args.allowed_origins.clone(),
+            token: args.auth_token.clone().or(fallback_token),
+        }
+    }
+}
+
+/// Checks the options, binds, serves until Ctrl-C / SIGTERM.
+pub async fn serve(server: HelpScoutServer, options: HttpOptions) -> Result<(), String> {
+    if !options.listen.ip().is_loopback() && options.token.is_none() {
+        return Err(format!(
+            "refusing to listen on {} without an auth token: anyone who can reach this address could use \
+             the Help Scout account. Set HELPSCOUT_MCP_TOKEN (or --auth-token), or listen on 127.0.0.1.",
+            options.listen
+        ));
+    }
+    let guard = Guard::new(
+        options.listen,
+        &options.allowed_hosts,
+        &options.allowed_origins,
+        options.token,
+    )?;
+    let shutdown = CancellationToken::new();
+    let app = router(server, guard, shutdown.clone());
+
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    if !bound.ip().is_loopback() {
+        tracing::warn!(
+            "listening on a non-loopback address over plain HTTP: put a TLS-terminating proxy in front, \
+             and list the names clients use in --allowed-hosts"
+        );
+    }
+    // Tests and scripts read this line to find the port when listening on port 0.
+    tracing::info!("listening on http://{bound} (Streamable HTTP at /mcp, legacy SSE at /sse)");
+
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    // Without TCP_NODELAY, small keep-alive responses wait ~40 ms on Nagle + delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+    });
+    let graceful = axum::serve(listener, app).with_graceful_shutdown(shutdown.clone().cancelled_owned());
+    let grace_over = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        result = graceful => result.map_err(|e| format!("http server failed: {e}"))?,
+        () = grace_over => tracing::warn!("connections still open after {SHUTDOWN_GRACE:?}; stopping anyway"),
+    }
+    tracing::info!("http server stopped");
+    Ok(())
+}
+
+/// The whole HTTP surface. Host/Origin checks wrap every route; the bearer token
+/// wraps the MCP routes only, so `/healthz` works for load balancers without it.
+pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken) -> Router {
+    let streamable_config = StreamableHttpServerConfig::default()
+        // Sessions for clients that `initialize` (up to 2025-11-25); rmcp serves 2026-07-28
+        // requests statelessly whatever this says, and answers them with plain JSON.
+        .with_legacy_session_mode(true)
+        .with_json_response(true)
+        .with_sse_keep_alive(Some(SSE_KEEP_ALIVE))
+        .with_cancellation_token(shutdown.child_token())
+        .with_allowed_hosts(guard.rmcp_allowed_hosts())
+        .with_allowed_origins(guard.rmcp_allowed_origins())
+        .enforce_origin_validation();
+    let factory_server = server.clone();
+    let streamable = StreamableHttpService::new(
+        move || Ok(factory_server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        streamable_config,
+    );
+    let legacy = LegacySse::new(server, SSE_KEEP_ALIVE, shutdown);
+    let guard = Arc::new(guard);
+
+    let mcp = Router::new()
+        .route_service("/mcp", streamable)
+        .merge(
+            Router::new()
+                .route("/sse", get(legacy_sse::open_stream))
+                .route("/message", post(legacy_sse::post_message))
+                .with_state(legacy),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(guard.clone(), guard::token_layer));
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .merge(mcp)
+        .layer(axum::middleware::from_fn_with_state(guard, guard::rebinding_layer))
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+    shutdown.cancel();
+}
