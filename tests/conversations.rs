@@ -7,63 +7,11 @@
 mod common;
 
 use base64::Engine as _;
-use common::{text, Harness};
+use common::{assert_compact, items, last_get, param, single_write, text, Harness};
 use fake_helpscout::ids;
-use fake_helpscout::RecordedRequest;
 use helpscout_mcp::policy::AccessLevel;
 use rmcp::model::{ContentBlock, ResourceContents};
 use serde_json::{json, Value};
-
-/// Fails if the model would see HAL links, photo URLs, HTML tags or nulls anywhere.
-fn assert_compact(value: &Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                assert!(
-                    !["_links", "_embedded", "photoUrl"].contains(&key.as_str()),
-                    "noise key {key} in {value}"
-                );
-                assert!(!v.is_null(), "null {key} in {value}");
-                assert_compact(v);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(assert_compact),
-        _ => {}
-    }
-}
-
-fn items<'a>(value: &'a Value, key: &str) -> &'a Vec<Value> {
-    value[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no `{key}` array in {value}"))
-}
-
-/// The decoded query parameters of a recorded request.
-fn query(r: &RecordedRequest) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(r.query.as_deref().unwrap_or("").as_bytes())
-        .into_owned()
-        .collect()
-}
-
-fn param(r: &RecordedRequest, key: &str) -> Option<String> {
-    query(r).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
-}
-
-/// The only write the fake received since the last `clear_requests`.
-fn single_write(h: &Harness) -> RecordedRequest {
-    let writes = h.writes();
-    assert_eq!(writes.len(), 1, "expected exactly one write, got {writes:#?}");
-    writes.into_iter().next().unwrap()
-}
-
-fn last_get(h: &Harness) -> RecordedRequest {
-    h.fake
-        .requests()
-        .into_iter()
-        .rev()
-        .find(|r| r.method == "GET")
-        .expect("a GET")
-}
 
 /// An active conversation from the seed, found by listing.
 async fn an_active_conversation(h: &Harness) -> Value {

@@ -4,33 +4,9 @@
 
 mod common;
 
-use common::Harness;
+use common::{assert_compact, items, Harness};
 use helpscout_mcp::policy::AccessLevel;
 use serde_json::{json, Value};
-
-/// Fails if the model would see HAL links, photo URLs or nulls anywhere in `value`.
-fn assert_compact(value: &Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map {
-                assert!(
-                    !["_links", "_embedded", "photoUrl"].contains(&key.as_str()),
-                    "noise key {key} in {value}"
-                );
-                assert!(!v.is_null(), "null {key} in {value}");
-                assert_compact(v);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(assert_compact),
-        _ => {}
-    }
-}
-
-fn items<'a>(value: &'a Value, key: &str) -> &'a Vec<Value> {
-    value[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("no `{key}` array in {value}"))
-}
 
 async fn first_mailbox_id(h: &Harness) -> u64 {
     let list = h.ok("list_mailboxes", json!({})).await;

@@ -4,31 +4,15 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use common::Harness;
+use common::{Harness, LogBuffer};
 use fake_helpscout::{Fault, FaultKind};
 use helpscout_mcp::policy::AccessLevel;
 use serde_json::json;
 
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 // One test in this binary, so the global TRACE subscriber sees everything it does.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_in_logs_or_output_at_trace_level() {
-    let buffer = Buffer::default();
+    let buffer = LogBuffer::default();
     let writer = buffer.clone();
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -62,7 +46,7 @@ async fn no_secret_in_logs_or_output_at_trace_level() {
     }
     assert!(secrets.len() >= 4, "expected at least two distinct tokens in use");
 
-    let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let logs = buffer.contents();
     assert!(
         logs.contains("TRACE") || logs.contains("DEBUG"),
         "the subscriber captured nothing"

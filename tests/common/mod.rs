@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use fake_helpscout::{FakeConfig, FakeHelpScout};
+use fake_helpscout::{FakeConfig, FakeHelpScout, RecordedRequest};
 use helpscout_mcp::helpscout::{ClientConfig, HelpScoutClient, InboxAuth, Secret};
 use helpscout_mcp::policy::{AccessLevel, Policy, Toolsets};
 use helpscout_mcp::registry::Registry;
@@ -131,4 +131,77 @@ pub fn text(result: &CallToolResult) -> String {
         .filter_map(|c| c.as_text().map(|t| t.text.clone()))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Fails if the model would see HAL links, photo URLs or nulls anywhere in `value`.
+pub fn assert_compact(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                assert!(
+                    !["_links", "_embedded", "photoUrl"].contains(&key.as_str()),
+                    "noise key {key} in {value}"
+                );
+                assert!(!v.is_null(), "null {key} in {value}");
+                assert_compact(v);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(assert_compact),
+        _ => {}
+    }
+}
+
+/// The array under `key`, or a failure that shows the value.
+pub fn items<'a>(value: &'a Value, key: &str) -> &'a Vec<Value> {
+    value[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no `{key}` array in {value}"))
+}
+
+/// The decoded query parameters of a recorded request.
+pub fn query(r: &RecordedRequest) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(r.query.as_deref().unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+pub fn param(r: &RecordedRequest, key: &str) -> Option<String> {
+    query(r).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The only write the fake received since the last `clear_requests`.
+pub fn single_write(h: &Harness) -> RecordedRequest {
+    let writes = h.writes();
+    assert_eq!(writes.len(), 1, "expected exactly one write, got {writes:#?}");
+    writes.into_iter().next().unwrap()
+}
+
+/// The most recent GET the fake received.
+pub fn last_get(h: &Harness) -> RecordedRequest {
+    h.fake
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == "GET")
+        .expect("a GET reached the fake")
+}
+
+/// A `Write` target that collects log output for assertions.
+#[derive(Clone, Default)]
+pub struct LogBuffer(pub Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogBuffer {
+    pub fn contents(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
