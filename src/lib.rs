@@ -10,6 +10,7 @@ pub mod config;
 pub mod helpscout;
 pub mod output;
 pub mod policy;
+pub mod reference;
 pub mod registry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -54,6 +54,14 @@ fn tools_lists_what_the_policy_exposes() {
 }
 
 #[test]
+fn tools_says_why_docs_are_hidden_without_a_key() {
+    let out = run(&["tools", "--toolsets", "docs,tags"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("docs_"), "{}", stdout(&out));
+    assert!(stderr(&out).contains("HELPSCOUT_DOCS_API_KEY"), "{}", stderr(&out));
+}
+
+#[test]
 fn tools_rejects_an_unknown_toolset_clearly() {
     let out = run(&["tools", "--toolsets", "conversations,nope"]);
     assert!(!out.status.success());
