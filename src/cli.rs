@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::policy::file::{hash_token, hex, PolicyFile};
+use crate::policy::{Policy, Source, Toolsets};
 use crate::server::HelpScoutServer;
 
 /// Prints name, toolset and access class of every tool the policy exposes, then what
@@ -52,4 +54,51 @@ pub async fn call(server: &HelpScoutServer, tool: &str, arguments: &str) -> Resu
     let pretty = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
     println!("{pretty}");
     Ok(())
+}
+
+/// `hash-token`: reads a token from stdin (one line; surrounding whitespace ignored)
+/// and prints the hex SHA-256 that a policy file's `tokens` entry stores.
+pub fn hash_token_from_stdin() -> Result<(), String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the token from stdin: {e}"))?;
+    let token = line.trim();
+    if token.is_empty() {
+        return Err("no token on stdin; e.g. `printf %s \"$TOKEN\" | helpscout-mcp hash-token`".into());
+    }
+    println!("{}", hex(&hash_token(token)));
+    Ok(())
+}
+
+/// The profile that stdio, `tools` and `call` run under (and HTTP callers presenting
+/// HELPSCOUT_MCP_TOKEN): `--profile`, else the file's `default_profile`. An HTTP
+/// server may have neither; then only profile tokens get in.
+pub fn select_profile(file: &PolicyFile, requested: Option<&str>, serving_http: bool) -> Result<Policy, String> {
+    if let Some(name) = requested {
+        return file.profiles.get(name).map(|p| (**p).clone()).ok_or_else(|| {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            format!(
+                "--profile {name}: no such profile in the policy file (profiles: {})",
+                known.join(", ")
+            )
+        });
+    }
+    match &file.default_profile {
+        Some(policy) => Ok((**policy).clone()),
+        None if serving_http => {
+            if file.tokens.is_empty() {
+                return Err(
+                    "the policy file has no default_profile and no [[tokens]]: nobody could use the server".into(),
+                );
+            }
+            // Nothing is enabled for callers without a profile token.
+            Ok(Policy {
+                source: Source::Profile("none".into()),
+                toolsets: Toolsets::Only(Default::default()),
+                ..Policy::default()
+            })
+        }
+        None => Err("the policy file has no default_profile; pass --profile NAME".into()),
+    }
 }

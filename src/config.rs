@@ -34,6 +34,8 @@ pub enum Command {
     Http(HttpArgs),
     /// Print the tools the current policy exposes.
     Tools,
+    /// Print the SHA-256 of a token read from stdin, for the `tokens` of a policy file.
+    HashToken,
     /// Run one tool and print its result.
     Call {
         /// Tool name, e.g. list_conversations.
@@ -110,6 +112,15 @@ pub struct GlobalArgs {
     /// Timeout for one HTTP request to Help Scout, in seconds.
     #[arg(long, global = true, env = "HELPSCOUT_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
+    /// Policy file (TOML) with named profiles; replaces --access/--toolsets/--tools/--exclude-tools.
+    #[arg(long, global = true, env = "HELPSCOUT_POLICY")]
+    pub policy: Option<std::path::PathBuf>,
+    /// Profile of the policy file for stdio, `tools` and `call` (default: the file's default_profile).
+    #[arg(long, global = true, env = "HELPSCOUT_PROFILE")]
+    pub profile: Option<String>,
+    /// Append one JSON line per tool call to this file.
+    #[arg(long, global = true, env = "HELPSCOUT_AUDIT_LOG")]
+    pub audit_log: Option<std::path::PathBuf>,
     /// Log format on stderr.
     #[arg(
         long,
@@ -195,6 +206,7 @@ impl Settings {
             extra_tools: names(&global.tools),
             excluded_tools: names(&global.exclude_tools),
             docs_available: client.docs_api_key.is_some(),
+            ..Policy::default()
         };
         Ok(Self { client, policy })
     }

@@ -5,6 +5,7 @@
 //! place that speaks HTTP: auth, rate limiting, retries, pagination) → Help Scout.
 //! `output` turns Help Scout's HAL JSON into the compact shapes an agent reads.
 
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod helpscout;

@@ -2,8 +2,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use helpscout_mcp::audit::AuditLog;
 use helpscout_mcp::config::{Cli, Command, LogFormat, Secrets, Settings};
 use helpscout_mcp::helpscout::HelpScoutClient;
+use helpscout_mcp::policy::file::PolicyFile;
 use helpscout_mcp::registry::Registry;
 use helpscout_mcp::server::{HelpScoutServer, ServerState};
 use helpscout_mcp::transport;
@@ -54,18 +56,33 @@ async fn run(cli: Cli) -> Result<(), String> {
     if global.sandbox {
         return Err("this build has no sandbox (built without the `sandbox` feature)".into());
     }
+    let command = cli.command.unwrap_or(Command::Stdio);
+    if let Command::HashToken = command {
+        return helpscout_mcp::cli::hash_token_from_stdin();
+    }
     let settings = Settings::resolve(&global, &secrets)?;
     let client = HelpScoutClient::new(settings.client.clone()).map_err(|e| e.to_string())?;
-    let state = Arc::new(ServerState {
-        registry: Registry::builtin(),
-        policy: settings.policy.clone(),
-        client,
-    });
-    let server = HelpScoutServer::new(state);
-    match cli.command.unwrap_or(Command::Stdio) {
+    let registry = Registry::builtin();
+    let (policy, profile_tokens) = match &global.policy {
+        None => (settings.policy.clone(), Vec::new()),
+        Some(path) => {
+            let file = PolicyFile::load(path, &registry, settings.policy.docs_available)?;
+            let serving_http = matches!(command, Command::Http(_));
+            let default = helpscout_mcp::cli::select_profile(&file, global.profile.as_deref(), serving_http)?;
+            (default, file.tokens)
+        }
+    };
+    let mut state = ServerState::new(registry, policy, client);
+    if let Some(path) = &global.audit_log {
+        state = state.with_audit(AuditLog::open(path)?);
+    }
+    let server = HelpScoutServer::new(Arc::new(state));
+    match command {
         Command::Stdio => transport::stdio::serve(server).await,
+        Command::HashToken => helpscout_mcp::cli::hash_token_from_stdin(),
         Command::Http(args) => {
-            let options = transport::http::HttpOptions::from_args(&args, secrets.mcp_token.clone());
+            let mut options = transport::http::HttpOptions::from_args(&args, secrets.mcp_token.clone());
+            options.profile_tokens = profile_tokens;
             transport::http::serve(server, options).await
         }
         Command::Tools => {

@@ -53,6 +53,7 @@ async fn toolsets_and_tool_lists_filter_list_and_call() {
         extra_tools: ["get_current_user".to_string()].into(),
         excluded_tools: ["get_tag".to_string()].into(),
         docs_available: true,
+        ..Policy::default()
     };
     let h = Harness::with_policy(policy).await;
     let mut names: Vec<String> = h.tools().await.into_iter().map(|t| t.name.to_string()).collect();

@@ -5,6 +5,7 @@
 pub mod compact;
 pub mod errors;
 pub mod html;
+pub mod redact;
 pub mod shapes;
 
 use rmcp::model::{CallToolResult, ContentBlock};

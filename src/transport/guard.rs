@@ -18,6 +18,9 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 use subtle::ConstantTimeEq;
 
 use crate::helpscout::Secret;
+use crate::policy::file::hash_token;
+use crate::policy::Policy;
+use crate::server::CallerPolicy;
 
 /// Host names every local client uses; accepted with any port.
 const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
@@ -175,12 +178,15 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// The Host/Origin allow-lists and the optional bearer token, validated once at start.
+/// The Host/Origin allow-lists and the accepted bearer tokens, validated once at start.
 #[derive(Debug, Clone)]
 pub struct Guard {
     hosts: Vec<Authority>,
     origins: Vec<OriginRule>,
-    token: Option<Secret>,
+    /// SHA-256 of each accepted token, and the profile it selects (`None`: the server's
+    /// default profile). Hashes, so that the comparison cost does not depend on the
+    /// token's length and no token is kept in memory longer than needed.
+    tokens: Vec<([u8; 32], Option<Arc<Policy>>)>,
 }
 
 impl Guard {
@@ -228,11 +234,19 @@ impl Guard {
             })?;
             origins.push(origin);
         }
-        Ok(Self { hosts, origins, token })
+        let tokens = token.map(|t| (hash_token(t.expose()), None)).into_iter().collect();
+        Ok(Self { hosts, origins, tokens })
+    }
+
+    /// Accept these tokens too, each selecting its policy-file profile.
+    pub fn with_profile_tokens(mut self, tokens: &[([u8; 32], Arc<Policy>)]) -> Self {
+        self.tokens
+            .extend(tokens.iter().map(|(hash, policy)| (*hash, Some(policy.clone()))));
+        self
     }
 
     pub fn requires_token(&self) -> bool {
-        self.token.is_some()
+        !self.tokens.is_empty()
     }
 
     /// Host entries for rmcp's `StreamableHttpServerConfig::allowed_hosts`.
@@ -295,11 +309,12 @@ impl Guard {
         Ok(())
     }
 
-    /// The bearer token check (MCP routes), in constant time.
-    pub fn check_token(&self, headers: &HeaderMap) -> Result<(), Refusal> {
-        let Some(expected) = &self.token else {
-            return Ok(());
-        };
+    /// The bearer token check (MCP routes), in constant time. On success, the profile
+    /// the token selects, if it selects one.
+    pub fn check_token(&self, headers: &HeaderMap) -> Result<Option<Arc<Policy>>, Refusal> {
+        if self.tokens.is_empty() {
+            return Ok(None);
+        }
         let Some(value) = headers.get(AUTHORIZATION) else {
             return Err(Refusal::Unauthorized { invalid_token: false });
         };
@@ -311,11 +326,20 @@ impl Guard {
         let Some(presented) = presented else {
             return Err(Refusal::Unauthorized { invalid_token: false });
         };
-        if bool::from(presented.as_bytes().ct_eq(expected.expose().as_bytes())) {
-            Ok(())
-        } else {
-            tracing::warn!("refused a request with a wrong bearer token");
-            Err(Refusal::Unauthorized { invalid_token: true })
+        let presented = hash_token(presented);
+        // Compare against every entry so the time taken does not say which one matched.
+        let mut matched = None;
+        for (hash, policy) in &self.tokens {
+            if bool::from(presented.ct_eq(hash)) {
+                matched = Some(policy.clone());
+            }
+        }
+        match matched {
+            Some(policy) => Ok(policy),
+            None => {
+                tracing::warn!("refused a request with a wrong bearer token");
+                Err(Refusal::Unauthorized { invalid_token: true })
+            }
         }
     }
 }
@@ -328,10 +352,15 @@ pub async fn rebinding_layer(State(guard): State<Arc<Guard>>, request: Request, 
     }
 }
 
-/// axum middleware: the bearer token on the MCP routes.
-pub async fn token_layer(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
+/// axum middleware: the bearer token on the MCP routes; a token's profile travels on
+/// in the request extensions, where the MCP server finds it.
+pub async fn token_layer(State(guard): State<Arc<Guard>>, mut request: Request, next: Next) -> Response {
     match guard.check_token(request.headers()) {
-        Ok(()) => next.run(request).await,
+        Ok(Some(policy)) => {
+            request.extensions_mut().insert(CallerPolicy(policy));
+            next.run(request).await
+        }
+        Ok(None) => next.run(request).await,
         Err(refusal) => refusal.into_response(),
     }
 }
@@ -472,31 +501,36 @@ mod tests {
     #[test]
     fn bearer_token_is_required_when_configured() {
         let open = guard(&[], &[], None);
-        assert_eq!(open.check_token(&headers(&[])), Ok(()));
+        assert_eq!(open.check_token(&headers(&[])).map(|_| ()), Ok(()));
 
         let g = guard(&[], &[], Some("s3cret-token"));
         assert_eq!(
-            g.check_token(&headers(&[])),
+            g.check_token(&headers(&[])).map(|_| ()),
             Err(Refusal::Unauthorized { invalid_token: false })
         );
         assert_eq!(
-            g.check_token(&headers(&[("authorization", "Basic czNjcmV0")])),
+            g.check_token(&headers(&[("authorization", "Basic czNjcmV0")]))
+                .map(|_| ()),
             Err(Refusal::Unauthorized { invalid_token: false })
         );
         assert_eq!(
-            g.check_token(&headers(&[("authorization", "Bearer s3cret-tokeX")])),
+            g.check_token(&headers(&[("authorization", "Bearer s3cret-tokeX")]))
+                .map(|_| ()),
             Err(Refusal::Unauthorized { invalid_token: true })
         );
         assert_eq!(
-            g.check_token(&headers(&[("authorization", "Bearer s3cret")])),
+            g.check_token(&headers(&[("authorization", "Bearer s3cret")]))
+                .map(|_| ()),
             Err(Refusal::Unauthorized { invalid_token: true })
         );
         assert_eq!(
-            g.check_token(&headers(&[("authorization", "Bearer s3cret-token")])),
+            g.check_token(&headers(&[("authorization", "Bearer s3cret-token")]))
+                .map(|_| ()),
             Ok(())
         );
         assert_eq!(
-            g.check_token(&headers(&[("authorization", "bearer s3cret-token")])),
+            g.check_token(&headers(&[("authorization", "bearer s3cret-token")]))
+                .map(|_| ()),
             Ok(())
         );
     }

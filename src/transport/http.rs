@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::HttpArgs;
 use crate::helpscout::Secret;
+use crate::policy::Policy;
 use crate::server::HelpScoutServer;
 use crate::transport::guard::{self, Guard};
 use crate::transport::legacy_sse::{self, LegacySse};
@@ -32,7 +33,10 @@ pub struct HttpOptions {
     pub listen: SocketAddr,
     pub allowed_hosts: Vec<String>,
     pub allowed_origins: Vec<String>,
+    /// The token that selects the default profile (HELPSCOUT_MCP_TOKEN).
     pub token: Option<Secret>,
+    /// Policy-file tokens (SHA-256) and the profiles they select.
+    pub profile_tokens: Vec<([u8; 32], Arc<Policy>)>,
 }
 
 impl HttpOptions {
@@ -44,13 +48,14 @@ impl HttpOptions {
             allowed_hosts: args.allowed_hosts.clone(),
             allowed_origins: args.allowed_origins.clone(),
             token: args.auth_token.clone().or(fallback_token),
+            profile_tokens: Vec::new(),
         }
     }
 }
 
 /// Checks the options, binds, serves until Ctrl-C / SIGTERM.
 pub async fn serve(server: HelpScoutServer, options: HttpOptions) -> Result<(), String> {
-    if !options.listen.ip().is_loopback() && options.token.is_none() {
+    if !options.listen.ip().is_loopback() && options.token.is_none() && options.profile_tokens.is_empty() {
         return Err(format!(
             "refusing to listen on {} without an auth token: anyone who can reach this address could use \
              the Help Scout account. Set HELPSCOUT_MCP_TOKEN (or --auth-token), or listen on 127.0.0.1.",
@@ -62,7 +67,8 @@ pub async fn serve(server: HelpScoutServer, options: HttpOptions) -> Result<(), 
         &options.allowed_hosts,
         &options.allowed_origins,
         options.token,
-    )?;
+    )?
+    .with_profile_tokens(&options.profile_tokens);
     let shutdown = CancellationToken::new();
     let app = router(server, guard, shutdown.clone());
 

@@ -17,6 +17,7 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures::channel::mpsc;
 use futures::{SinkExt, Stream, StreamExt};
 use http::StatusCode;
@@ -25,16 +26,24 @@ use rmcp::ServiceExt;
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::server::HelpScoutServer;
+use crate::server::{CallerPolicy, HelpScoutServer};
 
 /// Messages buffered per direction before a POST (or the server) waits.
 const CHANNEL_CAPACITY: usize = 64;
+
+/// One open session: where its messages go, and the profile it was opened under (a
+/// POST must come from the same profile).
+#[derive(Clone)]
+struct Session {
+    sender: mpsc::Sender<ClientJsonRpcMessage>,
+    profile: String,
+}
 
 /// Shared by the `/sse` and `/message` handlers.
 #[derive(Clone)]
 pub struct LegacySse {
     server: HelpScoutServer,
-    sessions: Arc<Mutex<HashMap<String, mpsc::Sender<ClientJsonRpcMessage>>>>,
+    sessions: Arc<Mutex<HashMap<String, Session>>>,
     keep_alive: Duration,
     shutdown: CancellationToken,
 }
@@ -49,7 +58,7 @@ impl LegacySse {
         }
     }
 
-    fn sessions(&self) -> MutexGuard<'_, HashMap<String, mpsc::Sender<ClientJsonRpcMessage>>> {
+    fn sessions(&self) -> MutexGuard<'_, HashMap<String, Session>> {
         // The map stays consistent even if a holder panicked: every operation is one insert/remove/get.
         self.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -60,17 +69,27 @@ impl LegacySse {
     }
 }
 
-/// `GET /sse`
-pub async fn open_stream(State(sse): State<LegacySse>) -> Response {
+/// `GET /sse`. The session runs under the profile of the token that opened it.
+pub async fn open_stream(State(sse): State<LegacySse>, caller: Option<Extension<CallerPolicy>>) -> Response {
+    let server = match caller {
+        Some(Extension(CallerPolicy(policy))) => sse.server.with_policy(policy),
+        None => sse.server.clone(),
+    };
+    let profile = server.policy().name().to_string();
     // 128 random bits from a CSPRNG: the session id is the only thing tying a POST to a stream.
     let session_id = format!("{:032x}", rand::random::<u128>());
     let (to_server, from_client) = mpsc::channel::<ClientJsonRpcMessage>(CHANNEL_CAPACITY);
     let (to_client, from_server) = mpsc::channel::<ServerJsonRpcMessage>(CHANNEL_CAPACITY);
-    sse.sessions().insert(session_id.clone(), to_server);
-    tracing::info!(session = %session_id, "legacy SSE session opened");
+    sse.sessions().insert(
+        session_id.clone(),
+        Session {
+            sender: to_server,
+            profile: profile.clone(),
+        },
+    );
+    tracing::info!(session = %session_id, %profile, "legacy SSE session opened");
 
     let session_ct = sse.shutdown.child_token();
-    let server = sse.server.clone();
     let service_ct = session_ct.clone();
     let task_session = session_id.clone();
     tokio::spawn(async move {
@@ -123,7 +142,12 @@ pub struct MessageQuery {
 }
 
 /// `POST /message?sessionId=<id>`
-pub async fn post_message(State(sse): State<LegacySse>, Query(query): Query<MessageQuery>, body: Bytes) -> Response {
+pub async fn post_message(
+    State(sse): State<LegacySse>,
+    caller: Option<Extension<CallerPolicy>>,
+    Query(query): Query<MessageQuery>,
+    body: Bytes,
+) -> Response {
     let Some(session_id) = query.session_id.filter(|id| !id.is_empty()) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -131,13 +155,25 @@ pub async fn post_message(State(sse): State<LegacySse>, Query(query): Query<Mess
         )
             .into_response();
     };
-    let Some(mut sender) = sse.sessions().get(&session_id).cloned() else {
+    let Some(Session { mut sender, profile }) = sse.sessions().get(&session_id).cloned() else {
         return (
             StatusCode::NOT_FOUND,
             "Not Found: no open SSE session with this sessionId",
         )
             .into_response();
     };
+    let caller_profile = match &caller {
+        Some(Extension(CallerPolicy(policy))) => policy.name().to_string(),
+        None => sse.server.policy().name().to_string(),
+    };
+    // Knowing a session id must not let one profile speak in another's session.
+    if caller_profile != profile {
+        return (
+            StatusCode::FORBIDDEN,
+            "Forbidden: this session belongs to another profile",
+        )
+            .into_response();
+    }
     let message: ClientJsonRpcMessage = match serde_json::from_slice(&body) {
         Ok(message) => message,
         Err(error) => {

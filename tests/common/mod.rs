@@ -61,11 +61,7 @@ impl Harness {
 
     pub async fn with_fake(fake: FakeHelpScout, policy: Policy) -> Harness {
         let client = HelpScoutClient::new(client_config(&fake)).expect("client");
-        let state = Arc::new(ServerState {
-            registry: Registry::builtin(),
-            policy,
-            client,
-        });
+        let state = Arc::new(ServerState::new(Registry::builtin(), policy, client));
         let server = HelpScoutServer::new(state);
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {

@@ -3,7 +3,10 @@
 //! `tools/call`: a hidden tool cannot be called, and the refusal says which setting
 //! would enable it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub mod file;
+pub mod scope;
 
 use crate::registry::{Access, ToolSpec};
 
@@ -99,15 +102,81 @@ impl Toolsets {
     }
 }
 
-/// The policy one caller runs under.
+/// Where a policy came from; refusals name the setting that would change them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Built from flags and environment (no policy file).
+    Flags,
+    /// A named profile of the policy file.
+    Profile(String),
+}
+
+/// A per-toolset level in a policy file profile. `off` hides the toolset even from
+/// the profile's allow list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToolsetLevel {
+    Off,
+    Read,
+    Write,
+    Full,
+}
+
+impl ToolsetLevel {
+    fn as_access(self) -> Option<AccessLevel> {
+        match self {
+            ToolsetLevel::Off => None,
+            ToolsetLevel::Read => Some(AccessLevel::Read),
+            ToolsetLevel::Write => Some(AccessLevel::Write),
+            ToolsetLevel::Full => Some(AccessLevel::Full),
+        }
+    }
+}
+
+/// Personal data that a profile masks in tool output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Redact {
+    Email,
+    Phone,
+    Name,
+}
+
+/// Tools that put something in front of a customer; a `draft-only` profile hides them
+/// (create_draft_reply stays).
+pub const SENDING_TOOLS: &[&str] = &[
+    "send_reply",
+    "send_new_conversation",
+    "publish_draft_conversation",
+    "schedule_thread",
+    "publish_thread_schedule",
+];
+
+/// The policy one caller runs under: the flags' default profile, or a named profile
+/// of the policy file.
 #[derive(Debug, Clone)]
 pub struct Policy {
+    pub source: Source,
+    /// Level of the toolsets in `toolsets`.
     pub access: AccessLevel,
     pub toolsets: Toolsets,
-    /// Tools enabled by name in addition to the toolsets (the access level still applies).
+    /// Per-toolset levels that override `access`/`toolsets` (policy file).
+    pub toolset_levels: BTreeMap<String, ToolsetLevel>,
+    /// Tools enabled by name in addition to the toolsets.
     pub extra_tools: BTreeSet<String>,
-    /// Tools hidden by name; wins over everything else.
+    /// Whether `extra_tools` grants a tool above the access level. `--tools` does not
+    /// (it only adds tools of other toolsets); a profile's `allow` list does.
+    pub extra_tools_lift_access: bool,
+    /// Tools hidden by name; only an `off` toolset is stronger.
     pub excluded_tools: BTreeSet<String>,
+    /// Mailboxes this caller may touch; `None` means all.
+    pub mailboxes: Option<BTreeSet<u64>>,
+    /// Docs sites this caller may touch; `None` means all.
+    pub docs_sites: Option<BTreeSet<String>>,
+    /// Hide every tool that sends something to a customer.
+    pub draft_only: bool,
+    /// Personal data masked in tool output.
+    pub redact: BTreeSet<Redact>,
     /// Whether a Docs API key is configured; without one the docs toolset cannot work.
     pub docs_available: bool,
 }
@@ -115,56 +184,136 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Self {
+            source: Source::Flags,
             access: AccessLevel::Read,
             toolsets: Toolsets::default_set(),
+            toolset_levels: BTreeMap::new(),
             extra_tools: BTreeSet::new(),
+            extra_tools_lift_access: false,
             excluded_tools: BTreeSet::new(),
+            mailboxes: None,
+            docs_sites: None,
+            draft_only: false,
+            redact: BTreeSet::new(),
             docs_available: false,
         }
     }
 }
 
-/// Why a tool is not available, with the setting that would change that.
+/// Why a tool is not available: the rule that decided, and the setting that would
+/// change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hidden {
+    /// Short name of the deciding rule, for the audit log (e.g. `access`, `deny`).
+    pub rule: &'static str,
     pub reason: String,
 }
 
 impl Policy {
-    /// `Ok` when the tool may be listed and called.
+    pub fn name(&self) -> &str {
+        match &self.source {
+            Source::Flags => "default",
+            Source::Profile(name) => name,
+        }
+    }
+
+    /// `Ok` when the tool may be listed and called. Precedence, strongest first:
+    /// an `off` toolset, the deny list, a missing Docs key, draft-only, the allow list,
+    /// then the toolset's access level.
     pub fn decide(&self, spec: &ToolSpec) -> Result<(), Hidden> {
         let name = spec.name;
+        let level_override = self.toolset_levels.get(spec.toolset).copied();
+        if level_override == Some(ToolsetLevel::Off) {
+            return Err(self.hidden("toolset-off", format!("the `{}` toolset is off", spec.toolset), name));
+        }
         if self.excluded_tools.contains(name) {
-            return Err(Hidden {
-                reason: format!("`{name}` is excluded by --exclude-tools (HELPSCOUT_EXCLUDE_TOOLS)."),
+            return Err(match self.source {
+                Source::Flags => Hidden {
+                    rule: "deny",
+                    reason: format!("`{name}` is excluded by --exclude-tools (HELPSCOUT_EXCLUDE_TOOLS)."),
+                },
+                Source::Profile(_) => self.hidden("deny", "it is in the deny list".to_string(), name),
             });
         }
         if spec.toolset == "docs" && !self.docs_available {
             return Err(Hidden {
+                rule: "docs-key",
                 reason: format!("`{name}` needs the Docs API: set HELPSCOUT_DOCS_API_KEY to enable the docs toolset."),
             });
         }
-        if !self.toolsets.contains(spec.toolset) && !self.extra_tools.contains(name) {
-            return Err(Hidden {
-                reason: format!(
-                    "`{name}` is in the `{}` toolset, which is not enabled; add it with --toolsets (HELPSCOUT_TOOLSETS) or enable the tool alone with --tools {name}.",
-                    spec.toolset
-                ),
-            });
+        if self.draft_only && SENDING_TOOLS.contains(&name) {
+            return Err(self.hidden(
+                "draft-only",
+                "replies are draft-only (use create_draft_reply; a person sends it)".to_string(),
+                name,
+            ));
         }
-        if !self.access.allows(spec.access) {
+        let level = match level_override.and_then(ToolsetLevel::as_access) {
+            Some(level) => Some(level),
+            None if self.toolsets.contains(spec.toolset) => Some(self.access),
+            None => None,
+        };
+        if self.extra_tools.contains(name) {
+            let ceiling = if self.extra_tools_lift_access {
+                AccessLevel::Full
+            } else {
+                self.access
+            };
+            if ceiling.allows(spec.access) {
+                return Ok(());
+            }
+        }
+        let Some(level) = level else {
+            return Err(match self.source {
+                Source::Flags => Hidden {
+                    rule: "toolset",
+                    reason: format!(
+                        "`{name}` is in the `{}` toolset, which is not enabled; add it with --toolsets (HELPSCOUT_TOOLSETS) or enable the tool alone with --tools {name}.",
+                        spec.toolset
+                    ),
+                },
+                Source::Profile(_) => {
+                    self.hidden("toolset", format!("the `{}` toolset is not enabled", spec.toolset), name)
+                }
+            });
+        };
+        if !level.allows(spec.access) {
             let needed = AccessLevel::needed_for(spec.access);
-            return Err(Hidden {
-                reason: format!(
-                    "`{name}` is a {} tool and the access level is `{}`; start the server with --access {} (HELPSCOUT_ACCESS={}) to enable it.",
-                    spec.access.as_str(),
-                    self.access.as_str(),
-                    needed.as_str(),
-                    needed.as_str()
+            return Err(match self.source {
+                Source::Flags => Hidden {
+                    rule: "access",
+                    reason: format!(
+                        "`{name}` is a {} tool and the access level is `{}`; start the server with --access {} (HELPSCOUT_ACCESS={}) to enable it.",
+                        spec.access.as_str(),
+                        level.as_str(),
+                        needed.as_str(),
+                        needed.as_str()
+                    ),
+                },
+                Source::Profile(_) => self.hidden(
+                    "access",
+                    format!(
+                        "it is a {} tool and the profile gives the `{}` toolset `{}` access (needs `{}`)",
+                        spec.access.as_str(),
+                        spec.toolset,
+                        level.as_str(),
+                        needed.as_str()
+                    ),
+                    name,
                 ),
             });
         }
         Ok(())
+    }
+
+    fn hidden(&self, rule: &'static str, why: String, name: &str) -> Hidden {
+        Hidden {
+            rule,
+            reason: format!(
+                "`{name}` is not available to profile `{}` because {why} (rule `{rule}` of the policy file).",
+                self.name()
+            ),
+        }
     }
 
     pub fn allows(&self, spec: &ToolSpec) -> bool {
