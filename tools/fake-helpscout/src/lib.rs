@@ -2,7 +2,7 @@
 //!
 //! Used by the integration tests of `helpscout-mcp` and by its `--sandbox`
 //! mode. The fake serves the Inbox API (`/v2`, `/v3`), the OAuth token
-//! endpoint and (later) Chat (`/chat/v1`) and Docs (`/v1`) from one loopback
+//! endpoint, Chat (`/chat/v1`) and Docs (`/v1`) from one loopback
 //! HTTP/1.1 server. Its behaviour follows `shared/helpscout-api/catalogue.md`;
 //! comments cite the section a quirk comes from (e.g. "catalogue 4.6").
 //!
@@ -189,6 +189,12 @@ impl FakeHelpScout {
         lock(&self.shared.control).rate.limit = per_minute;
     }
 
+    /// Change the Docs API budget per 10-minute window (by default it follows
+    /// the number of Docs sites: 2000, 3000 or 4000; catalogue 4.2).
+    pub fn set_docs_rate_limit(&self, per_window: u32) {
+        lock(&self.shared.data).docs.budget.limit_override = Some(per_window);
+    }
+
     /// Mint a valid token for the account owner without going through
     /// `/v2/oauth2/token` (not recorded as a request).
     pub fn issue_token(&self) -> String {
@@ -203,6 +209,12 @@ impl FakeHelpScout {
     /// Forget the sent-email log.
     pub fn clear_sent_emails(&self) {
         lock(&self.shared.data).sent_emails.clear();
+    }
+
+    /// Switch reporting on or off. Off is a plan without reports (Help Scout
+    /// offers them on Plus and Pro only): every `/v2/reports/*` call answers 403.
+    pub fn set_reports_enabled(&self, enabled: bool) {
+        lock(&self.shared.data).reports.disabled = !enabled;
     }
 
     /// Stop the server and wait for the accept loop to finish.

@@ -197,6 +197,9 @@ async fn on_request(shared: Arc<Shared>, drop_conn: CancellationToken, req: Requ
     let resp = match fault {
         None => handle(&shared, req),
         Some(FaultKind::Status(code)) => fault_status(code),
+        Some(FaultKind::RateLimited { retry_after_secs }) if is_docs_path(&record_path) => {
+            routes::docs::rate_limited_fault(&mut lock(&shared.data), retry_after_secs)
+        }
         Some(FaultKind::RateLimited { retry_after_secs }) => {
             let limit = lock(&shared.control).rate.limit;
             rate_limited(limit, retry_after_secs)
@@ -228,7 +231,12 @@ async fn on_request(shared: Arc<Shared>, drop_conn: CancellationToken, req: Requ
 /// Inbox and Chat calls share the per-minute budget; the token endpoint and
 /// the Docs API (own budget) do not.
 fn path_is_budgeted(path: &str) -> bool {
-    path != "/v2/oauth2/token" && !path.starts_with("/v1/") && path != "/v1"
+    path != "/v2/oauth2/token" && !is_docs_path(path)
+}
+
+/// The Docs API lives under `/v1` on the same host (catalogue 1).
+fn is_docs_path(path: &str) -> bool {
+    path.starts_with("/v1/") || path == "/v1"
 }
 
 fn fault_status(code: u16) -> Resp {
@@ -274,23 +282,10 @@ async fn malformed(resp: Resp) -> Resp {
 
 enum Auth {
     Bearer(u64),
-    Docs,
 }
 
 fn authenticate(shared: &Shared, req: &Req) -> Result<Auth, Box<Resp>> {
     let header = req.header(AUTHORIZATION.as_str()).unwrap_or("");
-    if req.path.starts_with("/v1/") || req.path == "/v1" {
-        return if docs_basic_ok(header) {
-            Ok(Auth::Docs)
-        } else {
-            Err(Box::new(hal::response(
-                401,
-                Some(hal::JSON),
-                &[("WWW-Authenticate", "Basic realm=\"Docs API\"".to_string())],
-                r#"{"status":401,"message":"Invalid API key"}"#,
-            )))
-        };
-    }
     let token = header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
@@ -320,7 +315,7 @@ fn authenticate(shared: &Shared, req: &Req) -> Result<Auth, Box<Resp>> {
 }
 
 /// Docs API auth: HTTP Basic with the API key as user and `X` as password
-/// (catalogue 4.12). The Docs routes arrive later; the check is here already.
+/// (catalogue 4.12).
 pub(crate) fn docs_basic_ok(header: &str) -> bool {
     let Some(encoded) = header.strip_prefix("Basic ") else {
         return false;
@@ -353,12 +348,13 @@ fn handle(shared: &Shared, mut req: Req) -> Resp {
     if req.path == "/v2/oauth2/token" {
         return routes::oauth::token(shared, &req);
     }
+    if is_docs_path(&req.path) {
+        return docs(shared, req);
+    }
     let auth = authenticate(shared, &req);
-    let is_docs = matches!(auth, Ok(Auth::Docs));
     let now = Instant::now();
     let user_id = match auth {
         Ok(Auth::Bearer(user)) => user,
-        Ok(Auth::Docs) => 0,
         Err(resp) => {
             let mut resp = *resp;
             let mut control = lock(&shared.control);
@@ -369,10 +365,6 @@ fn handle(shared: &Shared, mut req: Req) -> Resp {
         }
     };
     req.user_id = user_id;
-    if is_docs {
-        // Docs API routes (own 10-minute budget, catalogue 4.2) are not built yet.
-        return ApiError::not_found().into_response();
-    }
     let charged = {
         let mut control = lock(&shared.control);
         let limit = control.rate.limit;
@@ -394,6 +386,18 @@ fn handle(shared: &Shared, mut req: Req) -> Resp {
     };
     add_rate_headers(&mut resp, limit, remaining);
     resp
+}
+
+/// The Docs API: Basic auth with the API key, then its own 10-minute budget,
+/// headers and routes (`routes::docs`; catalogue 4.2, 4.4, 4.12). The key
+/// belongs to the account owner.
+fn docs(shared: &Shared, mut req: Req) -> Resp {
+    if !docs_basic_ok(req.header(AUTHORIZATION.as_str()).unwrap_or("")) {
+        return routes::docs::unauthorized();
+    }
+    let mut state = lock(&shared.data);
+    req.user_id = state.owner_id;
+    routes::docs::serve(&mut state, &req, Instant::now())
 }
 
 #[cfg(test)]

@@ -315,6 +315,8 @@ pub(crate) struct State {
     pub(crate) teams: BTreeMap<u64, Team>,
     pub(crate) mailboxes: BTreeMap<u64, Mailbox>,
     pub(crate) customers: BTreeMap<u64, Customer>,
+    /// Customer property definitions and values (routes/customer_properties.rs).
+    pub(crate) customer_props: crate::routes::customer_properties::PropertyState,
     pub(crate) tags: BTreeMap<u64, Tag>,
     pub(crate) conversations: BTreeMap<u64, Conversation>,
     /// Merged-away conversation id -> surviving conversation id.

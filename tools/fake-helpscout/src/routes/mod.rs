@@ -7,6 +7,8 @@
 pub(crate) mod attachments;
 pub(crate) mod chat;
 pub(crate) mod conversations;
+pub(crate) mod customer_entries;
+pub(crate) mod customer_properties;
 pub(crate) mod customers;
 pub(crate) mod docs;
 pub(crate) mod mailboxes;
@@ -92,6 +94,8 @@ const ROUTES: &[Route] = &[
     users::route,
     tags::route,
     customers::route,
+    customer_entries::route,
+    customer_properties::route,
     organizations::route,
     workflows::route,
     webhooks::route,

@@ -755,6 +755,7 @@ fn customers(s: &mut State, now: Time, rng: &mut Rng) {
             },
         );
     }
+    crate::routes::customers::seed(s);
 }
 
 // ------------------------------------------------------------------ conversations
