@@ -95,7 +95,7 @@ fn created_id(response: &ApiResponse) -> Value {
 
 /// Parses a caller's date-time: RFC 3339 with any offset, or a bare `YYYY-MM-DD`
 /// (midnight UTC). Naive times are refused: their zone would be a guess.
-fn parse_time(field: &str, input: &str) -> Result<DateTime<Utc>, ToolError> {
+pub(crate) fn parse_time(field: &str, input: &str) -> Result<DateTime<Utc>, ToolError> {
     let input = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(input) {
         return Ok(t.with_timezone(&Utc));
@@ -114,7 +114,7 @@ fn parse_time(field: &str, input: &str) -> Result<DateTime<Utc>, ToolError> {
 
 /// Help Scout's wire format: UTC, no fractional seconds (catalogue 4.10 - milliseconds
 /// are rejected).
-fn api_time(t: DateTime<Utc>) -> String {
+pub(crate) fn api_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -152,7 +152,7 @@ fn check_emails(field: &str, emails: &[String]) -> Result<(), ToolError> {
     Ok(())
 }
 
-fn looks_like_email(s: &str) -> bool {
+pub(crate) fn looks_like_email(s: &str) -> bool {
     match s.trim().split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()

@@ -1,7 +1,0 @@
-//! Customers, their entries and properties.
-
-use crate::registry::ToolDef;
-
-pub fn tools() -> Vec<ToolDef> {
-    Vec::new()
-}
