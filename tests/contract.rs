@@ -105,22 +105,32 @@ fn every_registered_tool_matches_its_contract_row() {
 }
 
 #[test]
-fn every_row_of_a_shipped_toolset_is_registered() {
+fn full_access_with_all_toolsets_registers_exactly_the_contract() {
     let contract = contract();
     let registry = Registry::builtin();
-    let shipped: BTreeSet<&str> = registry.iter().map(|d| d.spec.toolset).collect();
-    let missing: Vec<&String> = contract
-        .iter()
-        .filter(|(name, row)| shipped.contains(row.toolset.as_str()) && registry.get(name).is_none())
-        .map(|(name, _)| name)
-        .collect();
+    let registered: BTreeSet<&str> = registry.iter().map(|d| d.spec.name).collect();
+    let rows: BTreeSet<&str> = contract.keys().map(String::as_str).collect();
+    let missing: Vec<&&str> = rows.difference(&registered).collect();
+    let extra: Vec<&&str> = registered.difference(&rows).collect();
     assert!(
-        missing.is_empty(),
-        "tools.tsv rows of shipped toolsets not registered: {missing:?}"
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nnot in tools.tsv: {extra:?}"
     );
-    for toolset in ["conversations", "mailboxes", "users", "tags"] {
-        assert!(shipped.contains(toolset), "toolset {toolset} ships no tools");
-    }
+
+    // And the policy that `--access full --toolsets all` builds shows every one of them.
+    let policy = helpscout_mcp::policy::Policy {
+        access: helpscout_mcp::policy::AccessLevel::Full,
+        toolsets: helpscout_mcp::policy::Toolsets::All,
+        docs_available: true,
+        ..Default::default()
+    };
+    let hidden: Vec<&str> = registry
+        .iter()
+        .filter(|d| !policy.allows(&d.spec))
+        .map(|d| d.spec.name)
+        .collect();
+    assert!(hidden.is_empty(), "hidden under full access: {hidden:?}");
+    assert_eq!(registered.len(), 189);
 }
 
 /// Rules shared by Claude, OpenAI (strict mode) and Gemini function declarations.
