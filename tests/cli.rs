@@ -93,3 +93,52 @@ fn call_without_credentials_says_what_to_set() {
     let err = stderr(&out);
     assert!(err.contains("HELPSCOUT_APP_ID") || err.contains("credentials"), "{err}");
 }
+
+#[test]
+fn hash_token_prints_the_sha256_of_stdin() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpscout-mcp"))
+        .arg("hash-token")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"test\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // sha256("test"): the newline is not part of the token.
+    assert_eq!(
+        stdout(&out).trim(),
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    );
+}
+
+#[test]
+fn tools_follow_the_policy_file_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(
+        &path,
+        "default_profile = \"triage\"\n\n[profiles.triage]\naccess = \"read\"\ntoolsets = { conversations = \"read\", tags = \"off\" }\n\n[profiles.admin]\naccess = \"full\"\n",
+    )
+    .unwrap();
+    let policy = path.to_str().unwrap();
+    let triage = stdout(&run(&["--sandbox", "--policy", policy, "tools"]));
+    assert!(triage.contains("list_conversations") && !triage.contains("list_tags") && !triage.contains("create_note"));
+    let admin = stdout(&run(&["--sandbox", "--policy", policy, "--profile", "admin", "tools"]));
+    assert!(admin.contains("send_reply") && admin.contains("list_tags"));
+    let out = run(&["--sandbox", "--policy", policy, "--profile", "nobody", "tools"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("--profile nobody"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(&path, "[profiles.p]\ndeny = [\"no_such_tool\"]\n").unwrap();
+    let out = run(&["--sandbox", "--policy", policy, "tools"]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("unknown tool `no_such_tool`"),
+        "{}",
+        stderr(&out)
+    );
+}

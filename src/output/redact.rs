@@ -47,11 +47,10 @@ fn walk(value: &mut Value, what: &BTreeSet<Redact>, customer: bool) {
         Value::Object(map) => {
             let is_customer = customer || map.get("type").and_then(Value::as_str) == Some("customer");
             for (key, child) in map.iter_mut() {
-                if is_customer && what.contains(&Redact::Name) && NAME_KEYS.contains(&key.as_str()) {
-                    if child.is_string() {
-                        *child = Value::String(NAME_MASK.into());
-                        continue;
-                    }
+                if is_customer && what.contains(&Redact::Name) && NAME_KEYS.contains(&key.as_str()) && child.is_string()
+                {
+                    *child = Value::String(NAME_MASK.into());
+                    continue;
                 }
                 let child_is_customer = key.to_ascii_lowercase().contains("customer");
                 walk(

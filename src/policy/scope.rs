@@ -47,6 +47,8 @@ pub enum Rule {
     SiteFilter(&'static str),
     /// The list of Docs sites: items outside the allowlist are dropped.
     FilterSites,
+    /// A list of Docs site ids (the Docs report filter): must be allowed; forced when absent.
+    SiteList(&'static str),
     /// A Docs collection (id or number) argument.
     Collection(&'static str),
     /// A Docs category (id or number) argument.
@@ -64,7 +66,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    fn is_mailbox_rule(self) -> bool {
+    pub fn is_mailbox_rule(self) -> bool {
         matches!(
             self,
             Rule::Conversation
@@ -80,11 +82,12 @@ impl Rule {
         )
     }
 
-    fn is_site_rule(self) -> bool {
+    pub fn is_site_rule(self) -> bool {
         matches!(
             self,
             Rule::Site(_)
                 | Rule::SiteFilter(_)
+                | Rule::SiteList(_)
                 | Rule::FilterSites
                 | Rule::Collection(_)
                 | Rule::Category(_)
@@ -275,6 +278,19 @@ impl ScopeResolver {
                             sites.iter().cloned().collect::<Vec<_>>().join(", ")
                         ),
                     })
+                }
+            },
+            Rule::SiteList(arg) => match arguments.get(arg) {
+                Some(Value::Array(ids)) if !ids.is_empty() => {
+                    for id in ids {
+                        let id = id.as_str().map(str::to_ascii_lowercase).unwrap_or_default();
+                        if !sites.contains(&id) {
+                            return Err(deny(format!("Docs site {id}")));
+                        }
+                    }
+                }
+                _ => {
+                    arguments.insert(arg.to_string(), Value::from(sites.iter().cloned().collect::<Vec<_>>()));
                 }
             },
             Rule::Collection(arg)
@@ -558,6 +574,10 @@ pub fn rule_for(spec: &ToolSpec) -> Rule {
     }
     // The first placeholder names the resource the call is about.
     let Some(placeholder) = spec.path.split('{').nth(1).and_then(|rest| rest.split('}').next()) else {
+        // Every report but the Docs one filters by `mailbox_ids`.
+        if spec.toolset == "reports" {
+            return Rule::MailboxList("mailbox_ids");
+        }
         return Rule::Unlisted;
     };
     match placeholder {
@@ -573,6 +593,11 @@ pub fn rule_for(spec: &ToolSpec) -> Rule {
         "articleIdOrNumber" => Rule::Article("article_id_or_number"),
         "revisionId" => Rule::Revision("revision_id"),
         "redirectId" => Rule::Redirect("redirect_id"),
+        // Help Scout keeps these account-wide: they belong to no mailbox.
+        "customerId" | "slug" | "organizationId" | "userId" | "systemUserId" | "teamId" => Rule::Account,
+        "tagId" => Rule::TagCounts,
+        // These name objects of any mailbox, and their ids do not say which.
+        "ratingId" | "chatId" | "webhookId" => Rule::AllMailboxes,
         _ => Rule::Unlisted,
     }
 }
@@ -588,16 +613,48 @@ pub const RULES: &[(&str, Rule)] = &[
     ("list_mailboxes", Rule::FilterMailboxes),
     // users: account-wide people; the list is narrowed to the allowed mailbox's users.
     ("list_users", Rule::MailboxFilter("mailbox_id")),
-    ("get_user", Rule::Account),
     ("get_current_user", Rule::Account),
     ("list_user_statuses", Rule::Account),
-    ("get_user_status", Rule::Account),
-    ("set_user_status", Rule::Account),
     ("list_system_users", Rule::Account),
-    ("get_system_user", Rule::Account),
     ("list_teams", Rule::Account),
-    ("list_team_members", Rule::Account),
     // tags: account-wide names, but their counts span every mailbox.
     ("list_tags", Rule::TagCounts),
-    ("get_tag", Rule::TagCounts),
+    // customers and organizations are account-wide in Help Scout.
+    ("list_customers", Rule::MailboxFilter("mailbox_id")),
+    ("list_customers_v3", Rule::Account),
+    ("create_customer", Rule::Account),
+    ("list_customer_property_definitions", Rule::Account),
+    ("create_customer_property_definition", Rule::Account),
+    ("list_organizations", Rule::Account),
+    ("create_organization", Rule::Account),
+    ("list_organization_property_definitions", Rule::Account),
+    ("create_organization_property_definition", Rule::Account),
+    // ... but an organization's conversations span every mailbox.
+    ("list_organization_conversations", Rule::AllMailboxes),
+    // workflows
+    ("list_workflows", Rule::MailboxFilter("mailbox_id")),
+    (
+        "run_workflow",
+        Rule::Workflow {
+            conversations: Some("conversation_ids"),
+        },
+    ),
+    // webhooks see events of every mailbox they are not limited to: account administration.
+    ("list_webhooks", Rule::AllMailboxes),
+    ("create_webhook", Rule::AllMailboxes),
+    // reports (the rest filter by mailbox_ids, see `rule_for`)
+    ("get_docs_report", Rule::SiteList("site_ids")),
+    // Docs
+    ("docs_list_sites", Rule::FilterSites),
+    ("docs_create_site", Rule::AllSites),
+    ("docs_list_collections", Rule::SiteFilter("site_id")),
+    ("docs_create_collection", Rule::Site("site_id")),
+    ("docs_create_category", Rule::Collection("collection_id")),
+    ("docs_create_article", Rule::Collection("collection_id")),
+    ("docs_upload_article", Rule::Collection("collection_id")),
+    ("docs_search_articles", Rule::SiteFilter("site_id")),
+    ("docs_create_article_asset", Rule::Article("article_id")),
+    ("docs_create_settings_asset", Rule::SiteFilter("site_id")),
+    ("docs_find_redirect", Rule::Site("site_id")),
+    ("docs_create_redirect", Rule::Site("site_id")),
 ];

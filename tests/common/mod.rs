@@ -201,3 +201,87 @@ impl std::io::Write for LogBuffer {
         Ok(())
     }
 }
+
+/// Arguments that satisfy a tool's input schema: every required property, with
+/// `overrides` (by property name, at any depth) taking precedence over made-up values.
+pub fn example_arguments(schema: &serde_json::Map<String, Value>, overrides: &serde_json::Map<String, Value>) -> Value {
+    example_object(schema, overrides)
+}
+
+fn example_object(schema: &serde_json::Map<String, Value>, overrides: &serde_json::Map<String, Value>) -> Value {
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = serde_json::Map::new();
+    if let Some(Value::Object(props)) = schema.get("properties") {
+        for (name, prop) in props {
+            if let Some(value) = overrides.get(name) {
+                out.insert(name.clone(), value.clone());
+            } else if required.contains(&name.as_str()) {
+                out.insert(name.clone(), example_value(prop, overrides));
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn example_value(schema: &Value, overrides: &serde_json::Map<String, Value>) -> Value {
+    let Some(map) = schema.as_object() else {
+        return Value::Null;
+    };
+    if let Some(Value::Array(values)) = map.get("enum") {
+        return values.first().cloned().unwrap_or(Value::Null);
+    }
+    if let Some(value) = map.get("const") {
+        return value.clone();
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(variants)) = map.get(key) {
+            if let Some(first) = variants
+                .iter()
+                .find(|v| v.get("type") != Some(&Value::String("null".into())))
+            {
+                return example_value(first, overrides);
+            }
+        }
+    }
+    let ty = match map.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .unwrap_or("null")
+            .to_string(),
+        _ => "object".to_string(),
+    };
+    match ty.as_str() {
+        "integer" | "number" => map
+            .get("minimum")
+            .cloned()
+            .filter(|m| m.as_f64().is_some_and(|m| m > 0.0))
+            .unwrap_or(Value::from(1)),
+        "boolean" => Value::Bool(false),
+        "array" => {
+            let item = map
+                .get("items")
+                .map(|i| example_value(i, overrides))
+                .unwrap_or(Value::Null);
+            Value::Array(vec![item])
+        }
+        "object" => example_object(map, overrides),
+        _ => Value::String(match map.get("format").and_then(Value::as_str) {
+            Some("date-time") => "2030-01-15T10:00:00Z".into(),
+            Some("date") => "2030-01-15".into(),
+            Some("email") => "someone@example.com".into(),
+            Some("uri") => "https://example.com/".into(),
+            Some("uuid") => "00000000-0000-4000-8000-000000000000".into(),
+            _ => match map.get("pattern").and_then(Value::as_str) {
+                Some(p) if p.contains("{24}") => "0123456789abcdef01234567".into(),
+                _ => "example".into(),
+            },
+        }),
+    }
+}
