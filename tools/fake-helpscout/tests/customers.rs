@@ -309,7 +309,7 @@ async fn entry_collections_list_create_update_delete() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|e| e["id"].to_string() == id)
+            .find(|e| e["id"].as_u64().map(|n| n.to_string()) == Some(id.clone()))
             .cloned()
             .unwrap();
         assert_eq!(item["value"], new["value"], "{segment}");

@@ -6,6 +6,9 @@ use fake_helpscout::{FakeConfig, FakeHelpScout, Fault, FaultKind, DOCS_API_KEY};
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 
+/// One multipart part: field name, optional (file name, content type), bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
 struct Docs {
     fake: FakeHelpScout,
     http: Client,
@@ -40,7 +43,7 @@ impl Docs {
         self.request(method, path).json(&body).send().await.unwrap()
     }
 
-    async fn multipart(&self, path: &str, parts: &[(&str, Option<(&str, &str)>, &[u8])]) -> Response {
+    async fn multipart(&self, path: &str, parts: &[Part<'_>]) -> Response {
         let boundary = "fake-docs-boundary-7d1";
         let mut body = Vec::new();
         for (name, file, data) in parts {
