@@ -190,3 +190,31 @@ fn input_schemas_are_portable_across_hosts() {
     }
     assert!(problems.is_empty(), "schema problems:\n{}", problems.join("\n"));
 }
+
+/// Every tool is named in at least one end-to-end test file (beyond the generic
+/// sweeps that call every tool with made-up arguments), so none ships untested.
+#[test]
+fn every_tool_has_an_end_to_end_test() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests");
+    let generic = [
+        "contract.rs",
+        "access_control.rs",
+        "scoping.rs",
+        "schema_snapshots.rs",
+        "readme.rs",
+    ];
+    let mut sources = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.extension().is_some_and(|e| e == "rs") && !generic.contains(&name.as_str()) {
+            sources.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let untested: Vec<&str> = Registry::builtin()
+        .iter()
+        .map(|d| d.spec.name)
+        .filter(|name| !sources.contains(&format!("\"{name}\"")))
+        .collect();
+    assert!(untested.is_empty(), "tools no end-to-end test names: {untested:?}");
+}
