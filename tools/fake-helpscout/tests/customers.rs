@@ -1,80 +1,15 @@
 //! The fake's customer endpoints over real HTTP: create/overwrite/patch/delete,
 //! entries, address, v3 cursor paging and customer properties.
 
+mod common;
+
+use common::{header, Api};
 use fake_helpscout::ids::*;
-use fake_helpscout::{FakeConfig, FakeHelpScout, APP_ID, APP_SECRET};
-use reqwest::{Client, Method, Response, StatusCode};
+
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-struct Api {
-    fake: FakeHelpScout,
-    http: Client,
-    token: String,
-}
-
 impl Api {
-    async fn new() -> Api {
-        let fake = FakeHelpScout::start(FakeConfig::default()).await.unwrap();
-        let http = Client::new();
-        let resp = http
-            .post(fake.token_url())
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP_ID),
-                ("client_secret", APP_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let token = resp.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        Api { fake, http, token }
-    }
-
-    fn url(&self, path: &str) -> String {
-        if path.starts_with("http") {
-            path.to_string()
-        } else {
-            format!("{}{path}", self.fake.base_url())
-        }
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        self.http
-            .get(self.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get_json(&self, path: &str) -> Value {
-        let resp = self.get(path).await;
-        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
-        resp.json().await.unwrap()
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Value) -> Response {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn delete(&self, path: &str) -> Response {
-        self.http
-            .delete(self.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
     async fn customer(&self, id: u64) -> Value {
         self.get_json(&format!(
             "/v2/customers/{id}?embed=address,chats,emails,phones,social_profiles,websites"
@@ -92,13 +27,6 @@ impl Api {
         assert!(resp.bytes().await.unwrap().is_empty(), "201 has an empty body");
         id
     }
-}
-
-fn header(resp: &Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
 }
 
 /// A 400 with Help Scout's error body; returns `path: message` of each field error.

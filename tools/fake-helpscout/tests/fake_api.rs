@@ -2,83 +2,18 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{fetch_token, header, Api};
 use fake_helpscout::ids::*;
-use fake_helpscout::{FakeConfig, FakeHelpScout, Fault, FaultKind, APP_ID, APP_SECRET};
-use reqwest::{Client, Method, Response, StatusCode};
+use fake_helpscout::{FakeConfig, Fault, FaultKind, APP_ID, APP_SECRET};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-struct Api {
-    fake: FakeHelpScout,
-    http: Client,
-    token: String,
-}
-
 impl Api {
-    async fn new() -> Api {
-        Api::with(FakeConfig::default()).await
-    }
-
-    async fn with(config: FakeConfig) -> Api {
-        let fake = FakeHelpScout::start(config).await.unwrap();
-        let http = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        let token = fetch_token(&http, &fake).await;
-        Api { fake, http, token }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.fake.base_url())
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        self.http
-            .get(self.url(path))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get_json(&self, path: &str) -> Value {
-        let resp = self.get(path).await;
-        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
-        resp.json().await.unwrap()
-    }
-
-    async fn try_send(&self, method: Method, path: &str, body: Value) -> reqwest::Result<Response> {
-        self.http
-            .request(method, self.url(path))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Value) -> Response {
-        self.try_send(method, path, body).await.unwrap()
-    }
-
     async fn conversation(&self, id: u64) -> Value {
         self.get_json(&format!("/v2/conversations/{id}")).await
     }
-}
-
-async fn fetch_token(http: &Client, fake: &FakeHelpScout) -> String {
-    let resp = http
-        .post(fake.token_url())
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", APP_ID),
-            ("client_secret", APP_SECRET),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let body: Value = resp.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_string()
 }
 
 async fn error_paths(resp: Response) -> Vec<String> {
@@ -91,13 +26,6 @@ async fn error_paths(resp: Response) -> Vec<String> {
         .iter()
         .map(|e| e["path"].as_str().unwrap().to_string())
         .collect()
-}
-
-fn header(resp: &Response, name: &str) -> Option<String> {
-    resp.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
 }
 
 // ------------------------------------------------------------------ auth

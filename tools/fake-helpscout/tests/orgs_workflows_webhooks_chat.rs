@@ -1,62 +1,13 @@
 //! The fake's organizations, workflows, webhooks and Chat API over real HTTP.
 
+mod common;
+
+use common::Api;
 use fake_helpscout::ids::*;
-use fake_helpscout::{FakeConfig, FakeHelpScout, APP_ID, APP_SECRET};
-use reqwest::{Client, Method, Response, StatusCode};
+use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-struct Api {
-    fake: FakeHelpScout,
-    http: Client,
-    token: String,
-}
-
-impl Api {
-    async fn new() -> Api {
-        let fake = FakeHelpScout::start(FakeConfig::default()).await.unwrap();
-        let http = Client::new();
-        let resp = http
-            .post(fake.token_url())
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP_ID),
-                ("client_secret", APP_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let token = resp.json::<Value>().await.unwrap()["access_token"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        Api { fake, http, token }
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        self.http
-            .get(format!("{}{path}", self.fake.base_url()))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get_json(&self, path: &str) -> Value {
-        let resp = self.get(path).await;
-        assert_eq!(resp.status(), StatusCode::OK, "GET {path}");
-        resp.json().await.unwrap()
-    }
-
-    async fn send(&self, method: Method, path: impl AsRef<str>, body: Value) -> Response {
-        self.http
-            .request(method, format!("{}{}", self.fake.base_url(), path.as_ref()))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-    }
-}
+impl Api {}
 
 fn header(resp: &Response, name: &str) -> String {
     resp.headers()

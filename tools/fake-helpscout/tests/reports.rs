@@ -1,61 +1,33 @@
 //! The fake's report and rating endpoints over real HTTP: Help Scout's validation
 //! (catalogue 4.10), plan gating, and numbers that agree with the seeded data.
 
+mod common;
+
+use common::Api;
 use fake_helpscout::ids::*;
-use fake_helpscout::{FakeConfig, FakeHelpScout, APP_ID, APP_SECRET};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 
 /// Covers every seeded conversation and rating (SEED_NOW is 2026-11-20).
 const RANGE: &str = "start=2026-01-01T00:00:00Z&end=2026-11-21T00:00:00Z";
 
-struct Api {
-    fake: FakeHelpScout,
-    http: Client,
-    token: String,
-}
-
 impl Api {
-    async fn new() -> Api {
-        let fake = FakeHelpScout::start(FakeConfig::default()).await.unwrap();
-        let http = Client::new();
-        let resp = http
-            .post(fake.token_url())
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP_ID),
-                ("client_secret", APP_SECRET),
-            ])
-            .send()
-            .await
-            .unwrap();
-        let body: Value = resp.json().await.unwrap();
-        let token = body["access_token"].as_str().unwrap().to_string();
-        Api { fake, http, token }
-    }
-
-    async fn get(&self, path_and_query: &str) -> (StatusCode, Value) {
-        let resp = self
-            .http
-            .get(format!("{}{path_and_query}", self.fake.base_url()))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
+    async fn status_json(&self, path_and_query: &str) -> (StatusCode, Value) {
+        let resp = self.get(path_and_query).await;
         let status = resp.status();
         let body = resp.json().await.unwrap_or(Value::Null);
         (status, body)
     }
 
     async fn ok(&self, path_and_query: &str) -> Value {
-        let (status, body) = self.get(path_and_query).await;
+        let (status, body) = self.status_json(path_and_query).await;
         assert_eq!(status, StatusCode::OK, "GET {path_and_query}: {body}");
         body
     }
 
     /// A 400 whose field errors name `field`.
     async fn invalid(&self, path_and_query: &str, field: &str) {
-        let (status, body) = self.get(path_and_query).await;
+        let (status, body) = self.status_json(path_and_query).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "GET {path_and_query}: {body}");
         assert_eq!(body["message"], "Validation error", "{body}");
         assert!(body["logRef"].is_string(), "{body}");
@@ -120,9 +92,9 @@ async fn report_parameters_are_validated() {
         let sep = if path.contains('?') { '&' } else { '?' };
         api.invalid(&format!("{path}{sep}{RANGE}"), field).await;
     }
-    let (status, _) = api.get(&format!("/v2/reports/user?user=987654&{RANGE}")).await;
+    let (status, _) = api.status_json(&format!("/v2/reports/user?user=987654&{RANGE}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, _) = api.get(&format!("/v2/reports/nonsense?{RANGE}")).await;
+    let (status, _) = api.status_json(&format!("/v2/reports/nonsense?{RANGE}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -153,7 +125,7 @@ async fn view_by_limits_depend_on_the_range() {
 async fn reports_answer_403_when_the_plan_has_none() {
     let api = Api::new().await;
     api.fake.set_reports_enabled(false);
-    let (status, body) = api.get(&format!("/v2/reports/company?{RANGE}")).await;
+    let (status, body) = api.status_json(&format!("/v2/reports/company?{RANGE}")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["message"].as_str().unwrap().contains("plan"), "{body}");
     // Ratings are not reporting.
@@ -286,7 +258,7 @@ async fn get_rating_links_a_reply_of_a_seeded_conversation() {
     let bad = api.ok(&format!("/v2/ratings/{NOT_GOOD_RATING_ID}")).await;
     assert_eq!(bad["rating"], "not_good");
     let (status, _) = api
-        .get(&format!("/v2/ratings/{}", FIRST_RATING_ID + RATING_COUNT))
+        .status_json(&format!("/v2/ratings/{}", FIRST_RATING_ID + RATING_COUNT))
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
