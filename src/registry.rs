@@ -192,10 +192,23 @@ where
 /// Decodes arguments, naming the offending field in the error (serde alone says only
 /// "invalid type" without saying where).
 pub fn decode_arguments<A: DeserializeOwned>(arguments: Value) -> Result<A, ToolError> {
-    let arguments = if arguments.is_null() {
-        Value::Object(Default::default())
-    } else {
-        arguments
+    let arguments = match arguments {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(_) => arguments,
+        // serde fills a struct from a sequence positionally, so `[42]` would silently
+        // become the first declared field; arguments are always named.
+        other => {
+            let kind = match other {
+                Value::Array(_) => "an array",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                _ => "a boolean",
+            };
+            return Err(ToolError::invalid(
+                "arguments",
+                format!("must be a JSON object with named fields, not {kind}"),
+            ));
+        }
     };
     serde_path_to_error::deserialize(arguments).map_err(|e| {
         let path = e.path().to_string();
@@ -276,5 +289,44 @@ pub mod schema {
             Value::Object(map) => map,
             _ => Map::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Args {
+        conversation_id: u64,
+        text: Option<String>,
+    }
+
+    #[test]
+    fn positional_arguments_are_refused_not_mapped_to_fields() {
+        // Found by tests/fuzz_arguments.rs: serde accepted `[42]` as {conversation_id: 42}.
+        for arguments in [json!([42]), json!([[]]), json!("42"), json!(42), json!(true)] {
+            match decode_arguments::<Args>(arguments.clone()) {
+                Err(ToolError::InvalidArgument { field, message }) => {
+                    assert_eq!(field, "arguments", "{arguments}: {message}");
+                    assert!(message.contains("JSON object"), "{message}");
+                }
+                other => panic!("{arguments} decoded as {other:?}"),
+            }
+        }
+        assert!(decode_arguments::<Args>(json!({"conversation_id": 42})).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let field = |arguments: Value| match decode_arguments::<Args>(arguments) {
+            Err(ToolError::InvalidArgument { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(Value::Null), "conversation_id");
+        assert_eq!(field(json!({"conversation_id": "x"})), "conversation_id");
+        assert_eq!(field(json!({"conversation_id": 1, "text": 5})), "text");
     }
 }

@@ -314,6 +314,7 @@ impl HelpScoutClient {
                 Ok(credential) => match self.attempt(http, &url, &request, &credential, attempt).await {
                     Ok(response) => return Ok(response),
                     Err(error) => {
+                        let mut replace_failed = None;
                         // The token expired or was revoked early: replace it once and repeat
                         // the call once. Help Scout rejects a 401 request before acting on
                         // it, so this is safe for any method (catalogue 4.1, 4.4).
@@ -323,12 +324,22 @@ impl HelpScoutClient {
                             if tokens.can_refresh() && !token_replaced {
                                 token_replaced = true;
                                 tracing::debug!(path = %request.path, "access token rejected; fetching a new one");
-                                tokens.replace(rejected, http, config.request_timeout).await?;
-                                continue;
+                                match tokens.replace(rejected, http, config.request_timeout).await {
+                                    Ok(_) => continue,
+                                    // The token endpoint had a transient failure: the rejected
+                                    // request was not acted on, so it is retried like one that
+                                    // never left (the next attempt fetches a token again).
+                                    Err(failure) if failure.retryable => {
+                                        replace_failed = Some((ApiError::from(failure), Some(Outcome::Connect)))
+                                    }
+                                    Err(failure) => return Err(failure.into()),
+                                }
                             }
                         }
-                        let outcome = Outcome::of(&error);
-                        (error, outcome)
+                        replace_failed.unwrap_or_else(|| {
+                            let outcome = Outcome::of(&error);
+                            (error, outcome)
+                        })
                     }
                 },
             };
@@ -552,7 +563,7 @@ pub(crate) fn join_url(base: &Url, path: &str) -> Result<Url, ApiError> {
 
 /// Builds the typed error for a non-success response from Help Scout's error body
 /// (`{logRef, message, _embedded.errors[]}`, or Docs' `{status|code, message|error}`).
-pub(crate) fn error_from_response(response: &ApiResponse) -> ApiError {
+pub fn error_from_response(response: &ApiResponse) -> ApiError {
     let body: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
     let message = body
         .get("message")

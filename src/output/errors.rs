@@ -75,11 +75,43 @@ fn status_hint(
             Some(d) => format!("Help Scout's rate limit was reached; try again in {}s.", d.as_secs()),
             None => "Help Scout's rate limit was reached; try again shortly.".into(),
         }),
-        s if s >= 500 => Some("Help Scout had a server error; try again later.".into()),
+        // A 5xx on a POST may come after Help Scout acted on it (the client does not repeat
+        // such writes for that reason), so "try again" alone could send a second email.
+        s if s >= 500 => Some(
+            "Help Scout had a server error; try again later. If this was a write, check whether it was \
+             applied before repeating it."
+                .into(),
+        ),
         _ => None,
     }
 }
 
 pub fn call_result(tool: &str, error: &ToolError) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(render(tool, error))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(status: u16) -> ToolError {
+        ToolError::Api(ApiError::Status {
+            status,
+            message: "Service Unavailable".into(),
+            log_ref: Some("abc-123".into()),
+            field_errors: Vec::new(),
+            location: None,
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn a_server_error_warns_that_a_write_may_have_been_applied() {
+        let text = render("send_reply", &status(503));
+        assert!(text.contains("HTTP 503") && text.contains("(logRef abc-123)"), "{text}");
+        assert!(
+            text.contains("check whether it was applied before repeating it"),
+            "{text}"
+        );
+    }
 }

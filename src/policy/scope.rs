@@ -178,7 +178,9 @@ impl ScopeResolver {
                     return Err(deny(format!("mailbox {id}")));
                 }
             }
-            Rule::MailboxFilter(arg) => match arguments.get(arg).and_then(Value::as_u64) {
+            // A filter the agent gave but that is not an id is refused, never replaced: a
+            // forced filter would answer for another mailbox than the one asked for.
+            Rule::MailboxFilter(arg) => match given(&arguments, arg).then(|| int_arg(&arguments, arg)).transpose()? {
                 Some(id) if !allowed_mailbox(id) => return Err(deny(format!("mailbox {id}"))),
                 Some(_) => {}
                 None if mailboxes.len() == 1 => {
@@ -209,6 +211,7 @@ impl ScopeResolver {
                 }
             }
             Rule::MailboxList(arg) => match arguments.get(arg) {
+                Some(value) if !value.is_null() && !value.is_array() => return Err(not_a_list(arg)),
                 Some(Value::Array(ids)) if !ids.is_empty() => {
                     for id in ids {
                         match id.as_u64() {
@@ -261,7 +264,7 @@ impl ScopeResolver {
                     return Err(deny(format!("Docs site {id}")));
                 }
             }
-            Rule::SiteFilter(arg) => match arguments.get(arg).and_then(Value::as_str).map(str::to_ascii_lowercase) {
+            Rule::SiteFilter(arg) => match given(&arguments, arg).then(|| str_arg(&arguments, arg)).transpose()? {
                 Some(id) if !sites.contains(&id) => return Err(deny(format!("Docs site {id}"))),
                 Some(_) => {}
                 None if sites.len() == 1 => {
@@ -281,6 +284,7 @@ impl ScopeResolver {
                 }
             },
             Rule::SiteList(arg) => match arguments.get(arg) {
+                Some(value) if !value.is_null() && !value.is_array() => return Err(not_a_list(arg)),
                 Some(Value::Array(ids)) if !ids.is_empty() => {
                     for id in ids {
                         let id = id.as_str().map(str::to_ascii_lowercase).unwrap_or_default();
@@ -516,6 +520,18 @@ fn lookup_failed(error: ApiError) -> Hidden {
     Hidden {
         rule: "scope",
         reason: format!("could not check which mailbox or Docs site this belongs to: {error}"),
+    }
+}
+
+/// Whether the agent gave this optional argument (`null` counts as absent, as in decoding).
+fn given(arguments: &Map<String, Value>, name: &str) -> bool {
+    arguments.get(name).is_some_and(|v| !v.is_null())
+}
+
+fn not_a_list(name: &str) -> Hidden {
+    Hidden {
+        rule: "scope",
+        reason: format!("invalid argument `{name}`: expected a list of ids"),
     }
 }
 

@@ -411,7 +411,8 @@ impl AddressFields {
             "country": country,
         }));
         if body.as_object().is_none_or(Map::is_empty) {
-            let what = if field.is_empty() { "address" } else { field };
+            // The address tools take its parts as top-level fields: no `address` to name.
+            let what = if field.is_empty() { "arguments" } else { field };
             return Err(ToolError::invalid(
                 what,
                 "give at least one of lines, city, state, postal_code, country",
@@ -520,6 +521,8 @@ mod tests {
     fn address_needs_a_part_and_a_country_code() {
         let err = AddressFields::default().body("").unwrap_err().to_string();
         assert!(err.contains("at least one"), "{err}");
+        // Found by tests/fuzz_arguments.rs: the field named must be one the schema has.
+        assert!(err.contains("`arguments`"), "{err}");
         let bad = AddressFields {
             country: Some("United States".into()),
             ..AddressFields::default()
