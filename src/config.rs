@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use url::Url;
 
+use crate::gateway::ToolMode;
 use crate::helpscout::{ClientConfig, InboxAuth, Secret};
 use crate::policy::{AccessLevel, Policy, Toolsets};
 
@@ -118,6 +119,16 @@ pub struct GlobalArgs {
     /// Profile of the policy file for stdio, `tools` and `call` (default: the file's default_profile).
     #[arg(long, global = true, env = "HELPSCOUT_PROFILE")]
     pub profile: Option<String>,
+    /// `tools`: list every tool the policy allows. `gateway`: list five tools that find,
+    /// describe and run them (a small tools/list for hosts with many servers).
+    #[arg(
+        long,
+        global = true,
+        env = "HELPSCOUT_TOOL_MODE",
+        value_enum,
+        default_value = "tools"
+    )]
+    pub tool_mode: ToolMode,
     /// Append one JSON line per tool call to this file.
     #[arg(long, global = true, env = "HELPSCOUT_AUDIT_LOG")]
     pub audit_log: Option<std::path::PathBuf>,
@@ -281,6 +292,14 @@ mod tests {
                 .access,
             AccessLevel::Read
         );
+    }
+
+    #[test]
+    fn tool_mode_defaults_to_tools_and_takes_gateway() {
+        assert_eq!(Cli::parse_from(["helpscout-mcp"]).global.tool_mode, ToolMode::Tools);
+        let cli = Cli::parse_from(["helpscout-mcp", "http", "--tool-mode", "gateway"]);
+        assert_eq!(cli.global.tool_mode, ToolMode::Gateway);
+        assert!(Cli::try_parse_from(["helpscout-mcp", "--tool-mode", "all"]).is_err());
     }
 
     #[test]

@@ -8,11 +8,14 @@
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod gateway;
 pub mod helpscout;
 pub mod output;
 pub mod policy;
+pub mod prompts;
 pub mod reference;
 pub mod registry;
+pub mod resources;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod server;

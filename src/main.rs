@@ -72,7 +72,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             (default, file.tokens)
         }
     };
-    let mut state = ServerState::new(registry, policy, client);
+    let mut state = ServerState::new(registry, policy, client).with_tool_mode(global.tool_mode);
     if let Some(path) = &global.audit_log {
         state = state.with_audit(AuditLog::open(path)?);
     }

@@ -4,14 +4,17 @@
 //!
 //! Every call goes through [`HelpScoutServer::call_as`]: policy decision, scope check
 //! (mailboxes, Docs sites), the handler, redaction, and one audit line — in that order,
-//! so nothing reaches Help Scout unless every check passed.
+//! so nothing reaches Help Scout unless every check passed. Gateway tools, resources
+//! and prompts are views over the same registry: they resolve to a registry tool and
+//! run it through `call_as`, so one policy decides everything.
 
 use std::sync::Arc;
 use std::time::Instant;
 
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult, PaginatedRequestParams,
-    ServerCapabilities, ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, GetPromptRequestParams, GetPromptResponse, Implementation,
+    ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -19,19 +22,45 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use crate::audit::{self, AuditLog, Decision, Entry, Outcome};
+use crate::gateway::{self, ToolMode};
 use crate::helpscout::HelpScoutClient;
 use crate::output::{errors, redact};
 use crate::policy::scope::ScopeResolver;
 use crate::policy::Policy;
 use crate::registry::{Registry, ToolError};
+use crate::{prompts, resources};
 
 pub const SERVER_NAME: &str = "helpscout-mcp";
 
+/// The tool-choice guide sent at `initialize`; hosts put it in the model's context,
+/// so it stays short (about 150 words with the gateway part).
 const INSTRUCTIONS: &str =
-    "Help Scout help desk tools. Conversations hold threads (customer messages, replies, notes). \
-Start with list_mailboxes, then list_conversations (status defaults to active: pass status=all to include closed) and \
-get_conversation for the threads. create_note and create_draft_reply never reach the customer; send_reply emails the \
-customer. Ids are integers unless a tool says otherwise. List results say how to fetch the next page.";
+    "Help Scout help desk. Conversations hold threads: customer messages, replies, internal notes. \
+Find work with list_conversations: it lists only active conversations unless you pass status (status=all for every \
+status); filter by mailbox_id (from list_mailboxes), tag, assigned_to or query. Read one with get_conversation; \
+list_threads has long bodies in full. Customers: list_customers finds them by name or email, get_customer has the \
+profile. Docs: docs_search_articles, then docs_get_article. To answer, prefer create_draft_reply (a person reviews \
+and sends it) or create_note (team only); send_reply emails the customer at once and cannot be undone. Lists are \
+paged: pass page (or cursor) as the result says. Ids are integers unless a schema says otherwise.";
+
+const GATEWAY_INSTRUCTIONS: &str = " Gateway mode: the tools above sit behind five tools. find_tools searches them \
+by keyword or toolset, describe_tool shows one's arguments, and call_read_tool, call_write_tool or \
+call_destructive_tool runs it with {tool, arguments}, matching its access class.";
+
+/// How a call ended, for callers that are not `tools/call` (resource reads map it to
+/// protocol error codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallStatus {
+    Ok,
+    /// The policy or a scope rule refused it; nothing reached Help Scout.
+    Refused,
+    /// The arguments did not decode.
+    InvalidArguments,
+    /// The tool or Help Scout failed (`status` is Help Scout's HTTP status, if any).
+    Failed {
+        status: Option<u16>,
+    },
+}
 
 /// The policy an HTTP request runs under, put into the request's extensions by the
 /// transport's token check; rmcp hands the request parts to the handler.
@@ -46,6 +75,7 @@ pub struct ServerState {
     pub client: HelpScoutClient,
     pub audit: Option<AuditLog>,
     pub scope: ScopeResolver,
+    pub tool_mode: ToolMode,
 }
 
 impl ServerState {
@@ -57,7 +87,13 @@ impl ServerState {
             client,
             audit: None,
             scope,
+            tool_mode: ToolMode::Tools,
         }
+    }
+
+    pub fn with_tool_mode(mut self, mode: ToolMode) -> Self {
+        self.tool_mode = mode;
+        self
     }
 
     pub fn with_audit(mut self, audit: AuditLog) -> Self {
@@ -121,9 +157,46 @@ impl HelpScoutServer {
         self.visible_tools_for(&self.policy())
     }
 
-    /// Runs one call under this session's policy.
+    /// What `tools/list` shows `policy`: the catalogue, or the gateway tools.
+    pub fn listed_tools_for(&self, policy: &Policy) -> Vec<Tool> {
+        match self.state.tool_mode {
+            ToolMode::Tools => self.visible_tools_for(policy),
+            ToolMode::Gateway => gateway::visible_tools(&self.state.registry, policy),
+        }
+    }
+
+    /// Runs one call under this session's policy, as `tools/call` would.
     pub async fn call(&self, name: &str, arguments: Value) -> Result<CallToolResult, McpError> {
-        self.call_as(&self.policy(), name, arguments, None).await
+        self.dispatch(&self.policy(), name, arguments, None).await
+    }
+
+    /// A `tools/call` in the server's tool mode: a catalogue tool, or a gateway tool.
+    pub async fn dispatch(
+        &self,
+        policy: &Policy,
+        name: &str,
+        arguments: Value,
+        cancel: Option<CancellationToken>,
+    ) -> Result<CallToolResult, McpError> {
+        match self.state.tool_mode {
+            ToolMode::Tools => self.call_as(policy, name, arguments, cancel).await,
+            ToolMode::Gateway => gateway::call(self, policy, name, arguments, cancel).await,
+        }
+    }
+
+    /// Records a call refused before `call_as` (gateway checks) in the audit log.
+    pub(crate) fn audit_refusal(&self, policy: &Policy, tool: &str, arguments: &Value, rule: &str) {
+        if let Some(log) = &self.state.audit {
+            log.record(&Entry {
+                time: audit::now(),
+                profile: policy.name(),
+                tool,
+                arguments: audit::sanitize(arguments),
+                decision: Decision::Denied,
+                rule: Some(rule),
+                outcome: None,
+            });
+        }
     }
 
     /// Runs one tool call under `policy`. Never fails at the protocol level for a known
@@ -137,6 +210,19 @@ impl HelpScoutServer {
         arguments: Value,
         cancel: Option<CancellationToken>,
     ) -> Result<CallToolResult, McpError> {
+        self.call_as_detailed(policy, name, arguments, cancel)
+            .await
+            .map(|(result, _)| result)
+    }
+
+    /// [`Self::call_as`], also saying how the call ended.
+    pub async fn call_as_detailed(
+        &self,
+        policy: &Policy,
+        name: &str,
+        arguments: Value,
+        cancel: Option<CancellationToken>,
+    ) -> Result<(CallToolResult, CallStatus), McpError> {
         let Some(def) = self.state.registry.get(name) else {
             return Err(McpError::invalid_params(format!("unknown tool `{name}`"), None));
         };
@@ -170,7 +256,10 @@ impl HelpScoutServer {
                 );
                 record(Decision::Denied, Some(hidden.rule), None);
                 let message = format!("Tool call refused: {}", hidden.reason);
-                return Ok(errors::call_result(name, &ToolError::Denied(message)));
+                return Ok((
+                    errors::call_result(name, &ToolError::Denied(message)),
+                    CallStatus::Refused,
+                ));
             }
         };
         let scoped = policy.mailboxes.is_some() || policy.docs_sites.is_some();
@@ -216,9 +305,15 @@ impl HelpScoutServer {
                     }),
                 );
                 redact::redact(&mut output.value, &policy.redact, def.spec.toolset == "customers");
-                output.into_call_result()
+                (output.into_call_result(), CallStatus::Ok)
             }
             Err(error) => {
+                let call_status = match &error {
+                    ToolError::InvalidArgument { .. } => CallStatus::InvalidArguments,
+                    ToolError::Denied(_) => CallStatus::Refused,
+                    ToolError::Api(api) => CallStatus::Failed { status: api.status() },
+                    ToolError::Failed(_) => CallStatus::Failed { status: None },
+                };
                 let (status, log_ref) = match &error {
                     ToolError::Api(api) => (api.status(), api.log_ref().map(str::to_string)),
                     _ => (None, None),
@@ -242,7 +337,7 @@ impl HelpScoutServer {
                         }
                     }
                 }
-                result
+                (result, call_status)
             }
         })
     }
@@ -250,11 +345,20 @@ impl HelpScoutServer {
 
 impl ServerHandler for HelpScoutServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let instructions = match self.state.tool_mode {
+            ToolMode::Tools => INSTRUCTIONS.to_string(),
+            ToolMode::Gateway => format!("{INSTRUCTIONS}{GATEWAY_INSTRUCTIONS}"),
+        };
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_resources()
+            .enable_prompts()
+            .build();
+        ServerConfig::new(capabilities)
             .with_server_info(
                 Implementation::new(SERVER_NAME, env!("CARGO_PKG_VERSION")).with_title("Help Scout MCP server"),
             )
-            .with_instructions(INSTRUCTIONS)
+            .with_instructions(instructions)
     }
 
     async fn list_tools(
@@ -263,14 +367,17 @@ impl ServerHandler for HelpScoutServer {
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         Ok(ListToolsResult::with_all_items(
-            self.visible_tools_for(&self.policy_for(&context)),
+            self.listed_tools_for(&self.policy_for(&context)),
         ))
     }
 
     /// Used by rmcp only to look up schemas for header validation; whether the caller
     /// may call the tool is decided per request in `call_tool`.
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.state.registry.get(name).map(|def| def.to_tool())
+        match self.state.tool_mode {
+            ToolMode::Gateway => gateway::definition(name),
+            ToolMode::Tools => self.state.registry.get(name).map(|def| def.to_tool()),
+        }
     }
 
     async fn call_tool(
@@ -280,8 +387,57 @@ impl ServerHandler for HelpScoutServer {
     ) -> Result<CallToolResponse, McpError> {
         let policy = self.policy_for(&context);
         let arguments = request.arguments.map(Value::Object).unwrap_or(Value::Null);
-        self.call_as(&policy, &request.name, arguments, Some(context.ct.clone()))
+        self.dispatch(&policy, &request.name, arguments, Some(context.ct.clone()))
             .await
             .map(Into::into)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        let policy = self.policy_for(&context);
+        Ok(ListResourcesResult::with_all_items(resources::resources(self, &policy)))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, McpError> {
+        let policy = self.policy_for(&context);
+        Ok(ListResourceTemplatesResult::with_all_items(resources::templates(
+            self, &policy,
+        )))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        let policy = self.policy_for(&context);
+        resources::read(self, &policy, &request.uri, Some(context.ct.clone()))
+            .await
+            .map(Into::into)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        let policy = self.policy_for(&context);
+        Ok(ListPromptsResult::with_all_items(prompts::list(self, &policy)))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let policy = self.policy_for(&context);
+        prompts::get(self, &policy, &request.name, request.arguments.as_ref()).map(Into::into)
     }
 }

@@ -61,8 +61,17 @@ impl Harness {
 
     pub async fn with_fake(fake: FakeHelpScout, policy: Policy) -> Harness {
         let client = HelpScoutClient::new(client_config(&fake)).expect("client");
-        let state = Arc::new(ServerState::new(Registry::builtin(), policy, client));
-        let server = HelpScoutServer::new(state);
+        Self::with_client(fake, policy, client).await
+    }
+
+    /// A harness over a client built by the test (short timeouts, fast backoff).
+    pub async fn with_client(fake: FakeHelpScout, policy: Policy, client: HelpScoutClient) -> Harness {
+        Self::with_state(fake, ServerState::new(Registry::builtin(), policy, client)).await
+    }
+
+    /// A harness over server state built by the test (tool mode, audit log).
+    pub async fn with_state(fake: FakeHelpScout, state: ServerState) -> Harness {
+        let server = HelpScoutServer::new(Arc::new(state));
         let (server_io, client_io) = tokio::io::duplex(1 << 20);
         tokio::spawn(async move {
             if let Ok(running) = server.serve(server_io).await {
