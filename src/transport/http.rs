@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
@@ -137,11 +138,25 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
                 .route("/message", post(legacy_sse::post_message))
                 .with_state(legacy),
         )
+        .route_layer(axum::middleware::from_fn(session_delete_no_content))
         .route_layer(axum::middleware::from_fn_with_state(guard.clone(), guard::token_layer));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(mcp)
         .layer(axum::middleware::from_fn_with_state(guard, guard::rebinding_layer))
+}
+
+/// rmcp answers a session `DELETE /mcp` with 202 Accepted although the session is
+/// already closed when it answers (a later request gets 404); 204 says that. The
+/// official Python SDK (mcp 2.3.0) logs "Session termination failed: 202" on every
+/// close for anything but 200/204 (tests/clients/python_scenario.py checks).
+async fn session_delete_no_content(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let is_delete = request.method() == http::Method::DELETE;
+    let mut response = next.run(request).await;
+    if is_delete && response.status() == http::StatusCode::ACCEPTED {
+        *response.status_mut() = http::StatusCode::NO_CONTENT;
+    }
+    response
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {
