@@ -176,7 +176,11 @@ impl FakeHelpScout {
 
     /// Forget the request log.
     pub fn clear_requests(&self) {
-        lock(&self.shared.control).requests.clear();
+        let mut control = lock(&self.shared.control);
+        // In-flight requests keep their absolute index, so their status still lands
+        // on their own entry (or nowhere), never on a newer one.
+        control.requests_dropped += control.requests.len();
+        control.requests.clear();
     }
 
     /// Invalidate every issued token: API calls answer 401 until a new token is fetched.

@@ -42,6 +42,8 @@ pub(crate) struct Control {
     pub(crate) tokens: HashMap<String, Token>,
     pub(crate) faults: Vec<Fault>,
     pub(crate) requests: Vec<RecordedRequest>,
+    /// How many of the oldest entries were dropped to keep the log bounded.
+    pub(crate) requests_dropped: usize,
     pub(crate) rate: RateLimiter,
 }
 
@@ -60,6 +62,7 @@ impl Shared {
                 tokens: HashMap::new(),
                 faults: Vec::new(),
                 requests: Vec::new(),
+                requests_dropped: 0,
                 rate: RateLimiter::new(config.rate_limit_per_minute),
             }),
             config,
@@ -81,12 +84,21 @@ impl Shared {
         token
     }
 
+    /// `index` counts every request ever logged, dropped ones included.
     fn set_status(&self, index: usize, status: u16) {
-        if let Some(r) = lock(&self.control).requests.get_mut(index) {
+        let mut control = lock(&self.control);
+        let Some(position) = index.checked_sub(control.requests_dropped) else {
+            return;
+        };
+        if let Some(r) = control.requests.get_mut(position) {
             r.status = status;
         }
     }
 }
+
+/// Requests kept in the log; tests read far fewer, the sandbox would otherwise grow
+/// by about 0.3 KiB per request forever.
+const REQUEST_LOG_CAP: usize = 20_000;
 
 pub(crate) async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, shutdown: CancellationToken) {
     loop {
@@ -169,8 +181,14 @@ async fn on_request(shared: Arc<Shared>, drop_conn: CancellationToken, req: Requ
     };
     let (index, fault) = {
         let mut control = lock(&shared.control);
+        // A long-running sandbox must not grow without bound: keep the newest entries.
+        if control.requests.len() >= REQUEST_LOG_CAP {
+            let drop = REQUEST_LOG_CAP / 2;
+            control.requests.drain(..drop);
+            control.requests_dropped += drop;
+        }
         control.requests.push(record);
-        let index = control.requests.len() - 1;
+        let index = control.requests_dropped + control.requests.len() - 1;
         let fault = faults::take(&mut control.faults, &parts.method, &path);
         (index, fault)
     };
