@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 CLIENTS=$ROOT/tests/clients
 WORK=$CLIENTS/.work
-BIN=$ROOT/target/debug/helpscout-mcp
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/debug/helpscout-mcp
 NODE_VERSION=v22.23.3
 SERVER_PIDS=()
 ADDR=
