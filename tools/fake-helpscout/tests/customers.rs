@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The fake's customer endpoints over real HTTP: create/overwrite/patch/delete,
 //! entries, address, v3 cursor paging and customer properties.
 

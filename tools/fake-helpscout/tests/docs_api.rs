@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The fake Docs API (`/v1`) over real HTTP: auth, its own 10-minute budget and
 //! headers, Docs statuses and error bodies, envelopes, redirects and uploads.
 

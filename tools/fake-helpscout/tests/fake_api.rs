@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! End-to-end tests of the fake over real HTTP (reqwest).
 
 use std::time::{Duration, Instant};

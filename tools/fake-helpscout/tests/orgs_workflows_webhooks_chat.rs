@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The fake's organizations, workflows, webhooks and Chat API over real HTTP.
 
 mod common;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The fake's report and rating endpoints over real HTTP: Help Scout's validation
 //! (catalogue 4.10), plan gating, and numbers that agree with the seeded data.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! A small authenticated HTTP client for the fake, shared by its test files.
 #![allow(dead_code)]
 
