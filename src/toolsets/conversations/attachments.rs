@@ -1,5 +1,6 @@
 //! Attachments: upload to a thread, download (images as MCP image content), delete.
 
+use crate::output::compact::strip;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use http::Method;
@@ -176,13 +177,13 @@ async fn upload_attachment(ctx: ToolContext, args: UploadArgs) -> ToolResult {
         .endpoint(&[("conversationId", &args.conversation_id), ("threadId", &args.thread_id)])
         .json(body);
     let response = ctx.send(request).await?;
-    Ok(ToolOutput::json(json!({
+    Ok(ToolOutput::json(strip(json!({
         "id": created_id(&response),
         "conversationId": args.conversation_id,
         "threadId": args.thread_id,
         "fileName": file.file_name.trim(),
         "size": size,
-    })))
+    }))))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

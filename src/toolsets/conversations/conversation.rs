@@ -1,6 +1,7 @@
 //! The conversation resource: list, read, create, the split PATCH tools, tags, custom
 //! fields, snooze, delete.
 
+use crate::output::compact::strip;
 use http::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -861,12 +862,12 @@ async fn send_new_conversation(ctx: ToolContext, args: SendNewConversationArgs) 
 async fn create(ctx: ToolContext, conversation: NewConversation) -> ToolResult {
     let (body, effects) = new_conversation_body(&conversation)?;
     let response = ctx.send(ctx.endpoint(&[]).json(body)).await?;
-    Ok(ToolOutput::json(json!({
+    Ok(ToolOutput::json(strip(json!({
         "id": created_id(&response),
         "mailboxId": conversation.mailbox_id,
         "draft": effects.draft,
         "emailed": effects.emailed,
-    })))
+    }))))
 }
 
 // ---------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! Threads: list them, add replies (sent or draft), notes and customer/chat/phone
 //! messages, edit or hide them, read the original email, schedule sends.
 
+use crate::output::compact::strip;
 use http::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -333,13 +334,13 @@ async fn reply(ctx: ToolContext, args: ReplyArgs, draft: bool) -> ToolResult {
                 .json(Value::Object(body)),
         )
         .await?;
-    let mut result = json!({
+    let mut result = strip(json!({
         "id": created_id(&response),
         "conversationId": args.conversation_id,
         "customerId": customer_id,
         "draft": draft,
         "emailed": !draft,
-    });
+    }));
     if draft {
         result["note"] = "Saved as a draft; nothing was sent. A person can review and send it in Help Scout.".into();
     }
@@ -391,11 +392,11 @@ async fn create_note(ctx: ToolContext, args: NoteArgs) -> ToolResult {
                 .json(Value::Object(body)),
         )
         .await?;
-    Ok(ToolOutput::json(json!({
+    Ok(ToolOutput::json(strip(json!({
         "id": created_id(&response),
         "conversationId": args.conversation_id,
         "emailed": false,
-    })))
+    }))))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -503,12 +504,12 @@ async fn customer_side_thread(ctx: ToolContext, args: CustomerThreadArgs) -> Too
                 .json(Value::Object(body)),
         )
         .await?;
-    Ok(ToolOutput::json(json!({
+    Ok(ToolOutput::json(strip(json!({
         "id": created_id(&response),
         "conversationId": args.conversation_id,
         "imported": imported,
         "emailed": false,
-    })))
+    }))))
 }
 
 async fn create_customer_thread(ctx: ToolContext, args: CustomerThreadArgs) -> ToolResult {
