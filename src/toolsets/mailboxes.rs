@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::helpscout::pagination::{hal_page, Page};
-use crate::helpscout::{Api, ApiError, ApiResponse};
+use crate::helpscout::{Api, ApiError};
 use crate::output::compact::{list_result, strip};
 use crate::output::html::html_to_text;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
+use crate::toolsets::common::created_id;
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -454,19 +455,6 @@ async fn update_mailbox_routing(ctx: ToolContext, args: UpdateRoutingArgs) -> To
     ))
 }
 
-/// `{"id": N}` for a 201 whose new id is in `Resource-ID`/`Location` (catalogue 4.5).
-pub(crate) fn created_id(response: &ApiResponse, what: &str, list_tool: &str) -> ToolResult {
-    match response.resource_id() {
-        Some(id) => {
-            let id = id.parse::<u64>().map(Value::from).unwrap_or(Value::String(id));
-            Ok(ToolOutput::json(json!({ "id": id })))
-        }
-        None => Err(ToolError::Failed(format!(
-            "Help Scout created the {what} but did not say its id; find it with {list_tool} instead of creating it again."
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,37 +489,5 @@ mod tests {
     fn page_schema_starts_at_one() {
         let schema = Value::Object(input_schema::<MailboxPageArgs>());
         assert_eq!(schema["properties"]["page"]["minimum"], json!(1));
-    }
-
-    fn response(headers: &[(&'static str, &'static str)]) -> ApiResponse {
-        let mut map = http::HeaderMap::new();
-        for (name, value) in headers {
-            map.insert(*name, http::HeaderValue::from_static(value));
-        }
-        ApiResponse {
-            status: http::StatusCode::CREATED,
-            headers: map,
-            body: bytes::Bytes::new(),
-        }
-    }
-
-    #[test]
-    fn created_id_reads_the_resource_id_header_as_a_number() {
-        let out = created_id(&response(&[("resource-id", "42")]), "saved reply", "list_saved_replies");
-        assert_eq!(out.map(|o| o.value).ok(), Some(json!({"id": 42})));
-        let from_location = created_id(
-            &response(&[("location", "https://api.helpscout.net/v2/mailboxes/1/saved-replies/7")]),
-            "saved reply",
-            "list_saved_replies",
-        );
-        assert_eq!(from_location.map(|o| o.value).ok(), Some(json!({"id": 7})));
-    }
-
-    #[test]
-    fn created_without_an_id_says_not_to_create_again() {
-        let Err(error) = created_id(&response(&[]), "saved reply", "list_saved_replies") else {
-            panic!("expected an error");
-        };
-        assert!(error.to_string().contains("list_saved_replies"), "{error}");
     }
 }

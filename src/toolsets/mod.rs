@@ -1,6 +1,7 @@
 //! One module per Help Scout resource group; each declares its tools once.
 
 pub mod chat;
+pub(crate) mod common;
 pub mod conversations;
 pub mod customers;
 pub mod docs;

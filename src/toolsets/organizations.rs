@@ -14,7 +14,7 @@ use crate::output::compact::{list_result, strip};
 use crate::output::shapes::conversation_summary;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
-use crate::toolsets::mailboxes::created_id;
+use crate::toolsets::common::created_id;
 
 const TOOLSET: &str = "organizations";
 

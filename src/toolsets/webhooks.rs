@@ -15,7 +15,7 @@ use crate::helpscout::Api;
 use crate::output::compact::{list_result, strip};
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
-use crate::toolsets::mailboxes::created_id;
+use crate::toolsets::common::created_id;
 
 const TOOLSET: &str = "webhooks";
 

@@ -9,13 +9,14 @@ mod attachments;
 mod conversation;
 mod threads;
 
-use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use chrono::{Datelike, Utc};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::helpscout::{Api, ApiRequest, ApiResponse};
 use crate::registry::{fill_path, ToolContext, ToolDef, ToolError};
+pub(crate) use crate::toolsets::common::{api_time, parse_time};
 
 pub fn tools() -> Vec<ToolDef> {
     let mut tools = conversation::tools();
@@ -91,31 +92,6 @@ fn created_id(response: &ApiResponse) -> Value {
         Some(id) => id.parse::<u64>().map(Value::from).unwrap_or(Value::String(id)),
         None => Value::Null,
     }
-}
-
-/// Parses a caller's date-time: RFC 3339 with any offset, or a bare `YYYY-MM-DD`
-/// (midnight UTC). Naive times are refused: their zone would be a guess.
-pub(crate) fn parse_time(field: &str, input: &str) -> Result<DateTime<Utc>, ToolError> {
-    let input = input.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(input) {
-        return Ok(t.with_timezone(&Utc));
-    }
-    if let Some(t) = NaiveDate::parse_from_str(input, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        return Ok(t.and_utc());
-    }
-    Err(ToolError::invalid(
-        field,
-        format!("`{input}` is not a date-time; expected RFC 3339 with a zone, e.g. 2024-01-15T10:30:00Z or 2024-01-15T11:30:00+01:00"),
-    ))
-}
-
-/// Help Scout's wire format: UTC, no fractional seconds (catalogue 4.10 - milliseconds
-/// are rejected).
-pub(crate) fn api_time(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// A snooze or schedule time: in the future and not after 2100 (catalogue 4.7).

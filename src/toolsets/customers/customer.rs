@@ -16,8 +16,8 @@ use crate::helpscout::pagination::{hal_page, query_param};
 use crate::output::compact::list_result;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult};
-use crate::toolsets::conversations::{api_time, parse_time};
-use crate::toolsets::mailboxes::created_id;
+use crate::toolsets::common::created_id;
+use crate::toolsets::common::{api_time, parse_time};
 
 const CUSTOMER_PATH: &str = "/v2/customers/{customerId}";
 

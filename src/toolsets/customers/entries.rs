@@ -19,7 +19,7 @@ use crate::helpscout::ApiError;
 use crate::output::compact::{list_result, strip};
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult};
-use crate::toolsets::mailboxes::created_id;
+use crate::toolsets::common::created_id;
 
 const ADDRESS_PATH: &str = "/v2/customers/{customerId}/address";
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::registry::schema::input_schema;
 use crate::registry::ToolError;
+use crate::toolsets::common::api_time;
 
 /// A group of query parameters some reports take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,12 +270,12 @@ impl ReportArgs {
         }
 
         let current = range("start", &self.start, "end", &self.end)?;
-        let mut query = vec![("start", stamp(current.start)), ("end", stamp(current.end))];
+        let mut query = vec![("start", api_time(current.start)), ("end", api_time(current.end))];
         match (&self.previous_start, &self.previous_end) {
             (Some(start), Some(end)) => {
                 let previous = range("previous_start", start, "previous_end", end)?;
-                query.push(("previousStart", stamp(previous.start)));
-                query.push(("previousEnd", stamp(previous.end)));
+                query.push(("previousStart", api_time(previous.start)));
+                query.push(("previousEnd", api_time(previous.end)));
             }
             (Some(_), None) => {
                 return Err(ToolError::invalid(
@@ -431,7 +432,7 @@ fn range(start_field: &str, start: &str, end_field: &str, end: &str) -> Result<R
     if end <= start {
         return Err(ToolError::invalid(
             end_field,
-            format!("must be after {start_field} ({})", stamp(start)),
+            format!("must be after {start_field} ({})", api_time(start)),
         ));
     }
     Ok(Range { start, end })
@@ -462,11 +463,6 @@ fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, ToolError> {
             format!("`{raw}` is not an ISO 8601 date-time; use e.g. 2026-01-31T00:00:00Z"),
         )
     })
-}
-
-/// Help Scout's report date format: `YYYY-MM-DDTHH:MM:SSZ`, no milliseconds (catalogue 4.10).
-fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Help Scout refuses a resolution that does not fit the range (catalogue 4.10).
