@@ -13,7 +13,15 @@ use helpscout_mcp::transport;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.global.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // HTTP serves many sessions at once and gets a worker per core. Everything else
+    // (stdio, `tools`, `call`) serves one client: one thread answers it just as fast,
+    // starts sooner and keeps one malloc arena instead of one per worker.
+    let mut builder = if matches!(cli.command, Some(Command::Http(_))) {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("helpscout-mcp: cannot start the async runtime: {e}");
@@ -72,7 +80,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             (default, file.tokens)
         }
     };
-    let mut state = ServerState::new(registry, policy, client).with_tool_mode(global.tool_mode);
+    let mut state = ServerState::new(registry, policy, client)
+        .with_tool_mode(global.tool_mode)
+        .with_schema_style(global.schema_style);
     if let Some(path) = &global.audit_log {
         state = state.with_audit(AuditLog::open(path)?);
     }
