@@ -13,6 +13,7 @@ use url::Url;
 use crate::gateway::ToolMode;
 use crate::helpscout::{ClientConfig, InboxAuth, Secret};
 use crate::policy::{AccessLevel, Policy, Toolsets};
+use crate::registry::schema::SchemaStyle;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -129,6 +130,18 @@ pub struct GlobalArgs {
         default_value = "tools"
     )]
     pub tool_mode: ToolMode,
+    /// `lean`: optional arguments are simply not required (fewest tokens; Claude,
+    /// Gemini, OpenAI non-strict). `strict`: the form OpenAI strict mode demands (every
+    /// argument required, optional ones nullable); for hosts that pass schemas on with
+    /// strict: true.
+    #[arg(
+        long,
+        global = true,
+        env = "HELPSCOUT_SCHEMA_STYLE",
+        value_enum,
+        default_value = "lean"
+    )]
+    pub schema_style: SchemaStyle,
     /// Append one JSON line per tool call to this file.
     #[arg(long, global = true, env = "HELPSCOUT_AUDIT_LOG")]
     pub audit_log: Option<std::path::PathBuf>,

@@ -14,12 +14,11 @@ use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotation
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use tokio_util::sync::CancellationToken;
 
 use crate::output::errors;
 use crate::policy::{AccessLevel, Policy, Source, ALL_TOOLSETS};
 use crate::registry::{decode_arguments, schema::input_schema, Access, Registry, ToolDef, ToolError};
-use crate::server::HelpScoutServer;
+use crate::server::{CallControl, HelpScoutServer};
 use rmcp::ErrorData as McpError;
 
 /// How the catalogue is exposed in `tools/list`.
@@ -189,7 +188,7 @@ pub async fn call(
     policy: &Policy,
     name: &str,
     arguments: Value,
-    cancel: Option<CancellationToken>,
+    control: CallControl,
 ) -> Result<CallToolResult, McpError> {
     let registry = &server.state().registry;
     let Some(kind) = Kind::from_name(name) else {
@@ -246,7 +245,10 @@ pub async fn call(
                     access.as_str()
                 )));
             }
-            server.call_as(policy, def.spec.name, inner_arguments, cancel).await
+            // Cancellation and progress reach the inner tool as in normal mode.
+            server
+                .call_as_with(policy, def.spec.name, inner_arguments, control)
+                .await
         }
     }
 }

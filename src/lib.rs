@@ -11,6 +11,7 @@ pub mod config;
 pub mod gateway;
 pub mod helpscout;
 pub mod output;
+pub mod paging;
 pub mod policy;
 pub mod prompts;
 pub mod reference;

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use crate::helpscout::{Api, ApiError, ApiRequest, ApiResponse, HelpScoutClient};
 use crate::output::ToolOutput;
+use crate::paging::{self, ProgressSink};
 
 /// What the worst case of a call can do (catalogue section 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -69,7 +70,9 @@ pub struct ToolSpec {
 impl ToolSpec {
     /// MCP annotations, derived from the access class (DESIGN.md "the annotation is the policy").
     pub fn annotations(&self) -> ToolAnnotations {
-        ToolAnnotations::with_title(self.title)
+        // The title travels once, as the tool's own `title` (MCP 2025-06-18 and later);
+        // repeating it in the annotations costs every tool a few tokens for nothing.
+        ToolAnnotations::new()
             .read_only(self.access == Access::Read)
             .destructive(self.access == Access::Destructive)
             .idempotent(self.idempotent)
@@ -110,6 +113,8 @@ pub type ToolResult = Result<ToolOutput, ToolError>;
 pub struct ToolContext {
     pub client: HelpScoutClient,
     pub spec: Arc<ToolSpec>,
+    /// Where a long call reports progress, when the client asked for it.
+    pub progress: Option<ProgressSink>,
 }
 
 impl ToolContext {
@@ -137,7 +142,7 @@ pub fn fill_path(template: &str, params: &[(&str, &(dyn std::fmt::Display + Sync
     path
 }
 
-type Handler = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, ToolResult> + Send + Sync>;
+pub(crate) type Handler = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, ToolResult> + Send + Sync>;
 
 /// A declared tool: its spec, its input schema and its type-erased handler.
 #[derive(Clone)]
@@ -145,6 +150,7 @@ pub struct ToolDef {
     pub spec: Arc<ToolSpec>,
     pub input_schema: Arc<JsonObject>,
     handler: Handler,
+    pageable: bool,
 }
 
 impl ToolDef {
@@ -157,15 +163,48 @@ impl ToolDef {
     }
 
     pub fn call(&self, client: HelpScoutClient, arguments: Value) -> BoxFuture<'static, ToolResult> {
+        self.call_with_progress(client, arguments, None)
+    }
+
+    /// [`Self::call`], reporting progress to `progress` (a collecting list call reports
+    /// each page).
+    pub fn call_with_progress(
+        &self,
+        client: HelpScoutClient,
+        arguments: Value,
+        progress: Option<ProgressSink>,
+    ) -> BoxFuture<'static, ToolResult> {
         let ctx = ToolContext {
             client,
             spec: self.spec.clone(),
+            progress,
         };
         (self.handler)(ctx, arguments)
+    }
+
+    /// Whether the tool takes `max_items` (see [`crate::paging`]).
+    pub fn is_pageable(&self) -> bool {
+        self.pageable
+    }
+
+    /// A paged read tool (one whose schema has `page`) gains `max_items` and the
+    /// collecting loop. Decided here rather than in [`declare`] because the schema is
+    /// final only here: a toolset may replace a declared tool's schema (the reports
+    /// share one argument type, and each offers only its own parameters).
+    fn with_paging(mut self) -> Self {
+        if !self.pageable && paging::is_pageable(&self.spec, &self.input_schema) {
+            paging::add_max_items(Arc::make_mut(&mut self.input_schema));
+            self.handler = paging::wrap(self.handler);
+            self.pageable = true;
+        }
+        self
     }
 }
 
 /// Declares a tool from its spec, its argument type and its handler.
+///
+/// A read tool that takes a `page` also takes `max_items` once it is in a [`Registry`]
+/// ([`crate::paging`]); its argument type never sees `max_items`.
 pub fn declare<A, F, Fut>(spec: ToolSpec, handler: F) -> ToolDef
 where
     A: DeserializeOwned + JsonSchema + Send + 'static,
@@ -186,6 +225,7 @@ where
         spec: Arc::new(spec),
         input_schema,
         handler: erased,
+        pageable: false,
     }
 }
 
@@ -234,7 +274,11 @@ pub struct Registry {
 
 impl Registry {
     pub fn new(tools: Vec<ToolDef>) -> Self {
-        let tools = tools.into_iter().map(|t| (t.spec.name, t)).collect();
+        let tools = tools
+            .into_iter()
+            .map(ToolDef::with_paging)
+            .map(|t| (t.spec.name, t))
+            .collect();
         Self { tools }
     }
 
@@ -260,37 +304,7 @@ impl Registry {
     }
 }
 
-pub mod schema {
-    //! Input schemas that every major host accepts: an object at the root, no
-    //! `$ref`/`$defs` (inlined), no top-level combinators, no `$schema` noise.
-
-    use rmcp::model::JsonObject;
-    use schemars::JsonSchema;
-    use serde_json::{Map, Value};
-
-    pub fn input_schema<A: JsonSchema>() -> JsonObject {
-        let settings = schemars::generate::SchemaSettings::draft2020_12().with(|s| {
-            s.inline_subschemas = true;
-            s.meta_schema = None;
-        });
-        let schema = settings.into_generator().into_root_schema_for::<A>();
-        let mut value = schema.to_value();
-        if let Value::Object(map) = &mut value {
-            map.remove("$schema");
-            map.remove("title");
-            map.remove("$defs");
-            map.remove("definitions");
-            if !map.contains_key("properties") {
-                map.insert("properties".into(), Value::Object(Map::new()));
-            }
-            map.insert("type".into(), Value::String("object".into()));
-        }
-        match value {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        }
-    }
-}
+pub mod schema;
 
 #[cfg(test)]
 mod tests {

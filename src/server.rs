@@ -11,10 +11,11 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use futures::FutureExt;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, GetPromptRequestParams, GetPromptResponse, Implementation,
     ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool,
+    ProgressNotificationParam, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -25,8 +26,10 @@ use crate::audit::{self, AuditLog, Decision, Entry, Outcome};
 use crate::gateway::{self, ToolMode};
 use crate::helpscout::HelpScoutClient;
 use crate::output::{errors, redact};
+use crate::paging::{Progress, ProgressSink};
 use crate::policy::scope::ScopeResolver;
 use crate::policy::Policy;
+use crate::registry::schema::SchemaStyle;
 use crate::registry::{Registry, ToolError};
 use crate::{prompts, resources};
 
@@ -38,10 +41,11 @@ const INSTRUCTIONS: &str =
     "Help Scout help desk. Conversations hold threads: customer messages, replies, internal notes. \
 Find work with list_conversations: it lists only active conversations unless you pass status (status=all for every \
 status); filter by mailbox_id (from list_mailboxes), tag, assigned_to or query. Read one with get_conversation; \
-list_threads has long bodies in full. Customers: list_customers finds them by name or email, get_customer has the \
+list_threads has long bodies in full. Customers: list_customers finds them, get_customer has the \
 profile. Docs: docs_search_articles, then docs_get_article. To answer, prefer create_draft_reply (a person reviews \
 and sends it) or create_note (team only); send_reply emails the customer at once and cannot be undone. Lists are \
-paged: pass page (or cursor) as the result says. Ids are integers unless a schema says otherwise.";
+paged: pass page (or cursor) as the result says, or max_items (up to 500) to collect pages. Ids are integers unless a \
+schema says otherwise.";
 
 const GATEWAY_INSTRUCTIONS: &str = " Gateway mode: the tools above sit behind five tools. find_tools searches them \
 by keyword or toolset, describe_tool shows one's arguments, and call_read_tool, call_write_tool or \
@@ -62,6 +66,55 @@ pub enum CallStatus {
     },
 }
 
+/// What the client can do to a call while it runs: cancel it, and hear how far it got.
+#[derive(Debug, Clone, Default)]
+pub struct CallControl {
+    /// Fires when the client cancels; the handler is dropped, no further request is sent.
+    pub cancel: Option<CancellationToken>,
+    /// Set when the request carried `_meta.progressToken`: collecting list calls
+    /// (`max_items`) report each page to it.
+    pub progress: Option<ProgressSink>,
+}
+
+impl CallControl {
+    pub fn cancellable(cancel: Option<CancellationToken>) -> Self {
+        Self { cancel, progress: None }
+    }
+
+    /// The control of one `tools/call`: its cancellation, and a progress sink that
+    /// sends `notifications/progress` to the client when the request asked for them.
+    pub fn for_request(request: &CallToolRequestParams, context: &RequestContext<RoleServer>) -> Self {
+        // rmcp moves the request's `_meta` into the context; the params keep it when the
+        // request was built in process.
+        let token = context
+            .meta
+            .get_progress_token()
+            .or_else(|| request.meta.as_ref().and_then(|meta| meta.get_progress_token()));
+        let progress = token.map(|token| {
+            let peer = context.peer.clone();
+            ProgressSink::new(move |progress: Progress| {
+                let peer = peer.clone();
+                let mut params = ProgressNotificationParam::new(token.clone(), progress.progress as f64)
+                    .with_message(progress.message);
+                if let Some(total) = progress.total {
+                    params = params.with_total(total as f64);
+                }
+                async move {
+                    // A client that went away is not the call's failure.
+                    if let Err(error) = peer.notify_progress(params).await {
+                        tracing::debug!(%error, "progress notification not sent");
+                    }
+                }
+                .boxed()
+            })
+        });
+        Self {
+            cancel: Some(context.ct.clone()),
+            progress,
+        }
+    }
+}
+
 /// The policy an HTTP request runs under, put into the request's extensions by the
 /// transport's token check; rmcp hands the request parts to the handler.
 #[derive(Debug, Clone)]
@@ -76,6 +129,7 @@ pub struct ServerState {
     pub audit: Option<AuditLog>,
     pub scope: ScopeResolver,
     pub tool_mode: ToolMode,
+    pub schema_style: SchemaStyle,
 }
 
 impl ServerState {
@@ -88,7 +142,13 @@ impl ServerState {
             audit: None,
             scope,
             tool_mode: ToolMode::Tools,
+            schema_style: SchemaStyle::Lean,
         }
+    }
+
+    pub fn with_schema_style(mut self, style: SchemaStyle) -> Self {
+        self.schema_style = style;
+        self
     }
 
     pub fn with_tool_mode(mut self, mode: ToolMode) -> Self {
@@ -159,10 +219,16 @@ impl HelpScoutServer {
 
     /// What `tools/list` shows `policy`: the catalogue, or the gateway tools.
     pub fn listed_tools_for(&self, policy: &Policy) -> Vec<Tool> {
-        match self.state.tool_mode {
+        let mut tools = match self.state.tool_mode {
             ToolMode::Tools => self.visible_tools_for(policy),
             ToolMode::Gateway => gateway::visible_tools(&self.state.registry, policy),
+        };
+        if self.state.schema_style != SchemaStyle::Lean {
+            for tool in &mut tools {
+                tool.input_schema = std::sync::Arc::new(self.state.schema_style.apply(&tool.input_schema));
+            }
         }
+        tools
     }
 
     /// Runs one call under this session's policy, as `tools/call` would.
@@ -178,9 +244,21 @@ impl HelpScoutServer {
         arguments: Value,
         cancel: Option<CancellationToken>,
     ) -> Result<CallToolResult, McpError> {
+        self.dispatch_with(policy, name, arguments, CallControl::cancellable(cancel))
+            .await
+    }
+
+    /// [`Self::dispatch`] with progress reporting.
+    pub async fn dispatch_with(
+        &self,
+        policy: &Policy,
+        name: &str,
+        arguments: Value,
+        control: CallControl,
+    ) -> Result<CallToolResult, McpError> {
         match self.state.tool_mode {
-            ToolMode::Tools => self.call_as(policy, name, arguments, cancel).await,
-            ToolMode::Gateway => gateway::call(self, policy, name, arguments, cancel).await,
+            ToolMode::Tools => self.call_as_with(policy, name, arguments, control).await,
+            ToolMode::Gateway => gateway::call(self, policy, name, arguments, control).await,
         }
     }
 
@@ -210,7 +288,19 @@ impl HelpScoutServer {
         arguments: Value,
         cancel: Option<CancellationToken>,
     ) -> Result<CallToolResult, McpError> {
-        self.call_as_detailed(policy, name, arguments, cancel)
+        self.call_as_with(policy, name, arguments, CallControl::cancellable(cancel))
+            .await
+    }
+
+    /// [`Self::call_as`] with progress reporting.
+    pub async fn call_as_with(
+        &self,
+        policy: &Policy,
+        name: &str,
+        arguments: Value,
+        control: CallControl,
+    ) -> Result<CallToolResult, McpError> {
+        self.call_as_detailed_with(policy, name, arguments, control)
             .await
             .map(|(result, _)| result)
     }
@@ -222,6 +312,18 @@ impl HelpScoutServer {
         name: &str,
         arguments: Value,
         cancel: Option<CancellationToken>,
+    ) -> Result<(CallToolResult, CallStatus), McpError> {
+        self.call_as_detailed_with(policy, name, arguments, CallControl::cancellable(cancel))
+            .await
+    }
+
+    /// [`Self::call_as_detailed`] with progress reporting.
+    pub async fn call_as_detailed_with(
+        &self,
+        policy: &Policy,
+        name: &str,
+        arguments: Value,
+        control: CallControl,
     ) -> Result<(CallToolResult, CallStatus), McpError> {
         let Some(def) = self.state.registry.get(name) else {
             return Err(McpError::invalid_params(format!("unknown tool `{name}`"), None));
@@ -266,8 +368,9 @@ impl HelpScoutServer {
         let written = (scoped && def.spec.access != crate::registry::Access::Read).then(|| arguments.clone());
 
         let started = Instant::now();
-        let run = def.call(self.state.client.clone(), arguments);
-        let result = match cancel {
+        let run = def.call_with_progress(self.state.client.clone(), arguments, control.progress);
+        // Dropping `run` on cancellation also ends a collecting list call between pages.
+        let result = match control.cancel {
             Some(token) => tokio::select! {
                 result = run => Some(result),
                 _ = token.cancelled() => None,
@@ -386,8 +489,9 @@ impl ServerHandler for HelpScoutServer {
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
         let policy = self.policy_for(&context);
+        let control = CallControl::for_request(&request, &context);
         let arguments = request.arguments.map(Value::Object).unwrap_or(Value::Null);
-        self.dispatch(&policy, &request.name, arguments, Some(context.ct.clone()))
+        self.dispatch_with(&policy, &request.name, arguments, control)
             .await
             .map(Into::into)
     }

@@ -352,6 +352,7 @@ async fn arguments_a_report_does_not_take_are_refused_and_absent_from_its_schema
             "end",
             "folder_ids",
             "mailbox_ids",
+            "max_items",
             "page",
             "rows",
             "start",
