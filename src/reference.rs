@@ -25,9 +25,11 @@ pub fn markdown(registry: &Registry) -> String {
         for def in tools {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
+                "| `{}` | {} | {}: {} | {} |",
                 def.spec.name,
                 def.spec.access.as_str(),
+                // Descriptions do not restate the title; the reader gets both.
+                escape(def.spec.title),
                 escape(first_sentence(def.spec.description)),
                 escape(&parameters(&def.input_schema))
             );

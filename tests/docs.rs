@@ -632,9 +632,22 @@ async fn searches_articles() {
             json!({"query": "onboarding", "site_id": DOCS_SITE_ID, "visibility": "public"}),
         )
         .await;
+    // Public is the default visibility, so a search hit only ever says `private`.
+    let hits = items(&scoped, "articles");
     assert!(
-        items(&scoped, "articles").iter().all(|a| a["visibility"] == "public"),
+        !hits.is_empty() && hits.iter().all(|a| a.get("visibility").is_none()),
         "{scoped}"
+    );
+    let private = h
+        .ok(
+            "docs_search_articles",
+            json!({"query": "onboarding", "visibility": "private"}),
+        )
+        .await;
+    assert!(
+        !items(&private, "articles").is_empty()
+            && items(&private, "articles").iter().all(|a| a["visibility"] == "private"),
+        "{private}"
     );
     let none = h.ok("docs_search_articles", json!({"query": "zebra crossing"})).await;
     assert_eq!(items(&none, "articles").len(), 0);

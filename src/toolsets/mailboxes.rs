@@ -25,8 +25,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List mailboxes",
-                description: "List the inboxes (mailboxes) the Help Scout user can see: id, name, email address. \
-                    Use the id as mailbox_id in other tools. 50 per page.",
+                description: "Inboxes the user can see: id, name, email.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes",
@@ -40,7 +39,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get mailbox",
-                description: "Get one inbox (mailbox) by id: name, slug, email address, dates.",
+                description: "Name, slug, email, dates.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}",
@@ -54,9 +53,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List mailbox custom fields",
-                description: "List an inbox's custom field definitions (conversation fields): id, name, type, \
-                    whether required, and for dropdowns the options with their ids and labels. Call this before \
-                    setting a conversation's custom fields: dropdown values are set by option id.",
+                description: "Conversation custom fields with dropdown options; dropdown values are set by option \
+                    id.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}/fields",
@@ -70,8 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List mailbox folders",
-                description: "List an inbox's folders (Unassigned, Mine, Drafts, Closed, per-user and custom folders) \
-                    with their ids and conversation counts. A folder id filters list conversations by folder.",
+                description: "With conversation counts; list_conversations takes folder_id.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}/folders",
@@ -85,8 +82,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List saved replies",
-                description: "List an inbox's saved replies (canned responses): id, name and a short preview. \
-                    Returns all of them at once (no paging). Use get_saved_reply for the full text.",
+                description: "Canned responses, all at once: id, name, preview (get_saved_reply has the text).",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}/saved-replies",
@@ -100,8 +96,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get saved reply",
-                description: "Get one saved reply with its full text (converted from HTML to plain text) and its \
-                    chat variant, if any.",
+                description: "Its text as plain text, and its chat variant.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
@@ -115,8 +110,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create saved reply",
-                description: "Create a saved reply (canned response) in an inbox. Returns the new id. Calling it \
-                    twice creates two saved replies.",
+                description: "Add a canned response to an inbox. Returns its id.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/mailboxes/{mailboxId}/saved-replies",
@@ -130,9 +124,9 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Update saved reply",
-                description: "Replace a saved reply's name, text and chat text. Send every field you want to keep: \
-                    Help Scout may clear a field you leave out. get_saved_reply returns plain text, so re-send \
-                    formatting as HTML if it matters.",
+                description:
+                    "Replaces name, text and chat text: a field left out may be cleared. get_saved_reply returns plain \
+                    text; re-send formatting as HTML.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
@@ -146,7 +140,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Delete saved reply",
-                description: "Delete a saved reply from an inbox. It disappears for every user of the inbox.",
+                description: "It disappears for every user of the inbox.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/mailboxes/{mailboxId}/saved-replies/{savedReplyId}",
@@ -160,9 +154,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get mailbox routing",
-                description: "Get an inbox's auto-assignment (routing) configuration: whether it is enabled, the \
-                    method (round_robin or balanced), the per-user limit, the users in rotation and why a user is \
-                    currently skipped (at_capacity, away, not_in_rotation).",
+                description: "Auto-assignment: state, method, per-user limit, users in rotation and why any is \
+                    skipped.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/mailboxes/{mailboxId}/routing",
@@ -176,9 +169,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Update mailbox routing",
-                description: "Replace an inbox's auto-assignment (routing) configuration. Every field is required \
-                    and replaces the current value: call get_mailbox_routing first and send back what you do not \
-                    mean to change. user_ids must not be empty when state is enabled.",
+                description: "Replaces every auto-assignment setting: send back what you keep from \
+                    get_mailbox_routing.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/mailboxes/{mailboxId}/routing",
@@ -191,7 +183,6 @@ pub fn tools() -> Vec<ToolDef> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListMailboxesArgs {
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -206,7 +197,6 @@ async fn list_mailboxes(ctx: ToolContext, args: ListMailboxesArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailboxArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
 }
 
@@ -221,9 +211,7 @@ async fn get_mailbox(ctx: ToolContext, args: MailboxArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailboxPageArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -253,9 +241,8 @@ fn hal_list(body: &Value, key: &str, tool: &str) -> ToolOutput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListSavedRepliesArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Also list saved replies made for chat (default false: email replies only).
+    /// Default: email replies only.
     pub include_chat_replies: Option<bool>,
 }
 
@@ -287,9 +274,7 @@ async fn list_saved_replies(ctx: ToolContext, args: ListSavedRepliesArgs) -> Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavedReplyArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Saved reply id, from list_saved_replies.
     pub saved_reply_id: u64,
 }
 
@@ -320,13 +305,10 @@ struct SavedReplyBody<'a> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSavedReplyArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Name agents pick the saved reply by.
     pub name: String,
-    /// Email text, as HTML (plain text is accepted, but line breaks need <br> or <p>).
+    /// HTML; line breaks need <br> or <p>.
     pub text: Option<String>,
-    /// Plain-text variant used in chats.
     pub chat_text: Option<String>,
 }
 
@@ -340,15 +322,11 @@ async fn create_saved_reply(ctx: ToolContext, args: CreateSavedReplyArgs) -> Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateSavedReplyArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Saved reply id, from list_saved_replies.
     pub saved_reply_id: u64,
-    /// Name agents pick the saved reply by (required even when unchanged).
     pub name: String,
-    /// Email text, as HTML (plain text is accepted, but line breaks need <br> or <p>).
+    /// HTML; line breaks need <br> or <p>.
     pub text: Option<String>,
-    /// Plain-text variant used in chats.
     pub chat_text: Option<String>,
 }
 
@@ -408,16 +386,14 @@ pub enum AssignmentMethod {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRoutingArgs {
-    /// Mailbox (inbox) id, from list_mailboxes.
     pub mailbox_id: u64,
-    /// Turn auto-assignment on or off.
     pub state: RoutingState,
-    /// round_robin takes turns; balanced gives the next conversation to whoever has the fewest.
+    /// balanced: to whoever has the fewest open.
     pub assignment_method: AssignmentMethod,
-    /// Most open conversations auto-assigned to one user at a time, 1 to 100.
+    /// Max open auto-assigned conversations per user.
     #[schemars(range(min = 1, max = 100))]
     pub assignment_limit: u32,
-    /// Users in the rotation (the full list: users left out are removed). Required non-empty when enabled.
+    /// Replaces the rotation; not empty when enabled.
     pub user_ids: Vec<u64>,
 }
 

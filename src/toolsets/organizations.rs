@@ -27,9 +27,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List organizations",
-                description: "List the account's organizations (companies customers belong to): id, name, \
-                    website, domains. Sorted by last interaction, newest first, unless sort_field says otherwise. \
-                    50 per page.",
+                description: "Companies customers belong to: id, name, website, domains.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations",
@@ -43,8 +41,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get organization",
-                description: "Get one organization with its customer and conversation counts and its property \
-                    values (both included unless turned off).",
+                description: "Includes customer and conversation counts and property values unless turned off.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations/{organizationId}",
@@ -58,8 +55,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create organization",
-                description: "Create an organization. Returns the new id. Calling it twice creates two \
-                    organizations: check list_organizations first.",
+                description: "Returns the new id. Calling it twice creates two: check list_organizations first.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/organizations",
@@ -73,9 +69,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Overwrite organization",
-                description: "Replace ALL of an organization's fields: every field you leave out is cleared \
-                    (Help Scout has no partial update here). Call get_organization first and send back every \
-                    value you want to keep. Property values are not touched.",
+                description: "Replaces ALL fields: any left out are cleared. Send back every value to keep \
+                    (get_organization). Property values are kept.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/organizations/{organizationId}",
@@ -89,8 +84,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Delete organization",
-                description: "Delete an organization and its property values. Its customers and conversations \
-                    are kept.",
+                description: "Also deletes its property values; its customers and conversations are kept.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/organizations/{organizationId}",
@@ -104,8 +98,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List organization customers",
-                description: "List the customers who belong to an organization: id, name, emails, phones. \
-                    50 per page.",
+                description: "Id, name, emails, phones.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations/{organizationId}/customers",
@@ -119,8 +112,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List organization conversations",
-                description: "List the conversations of all of an organization's customers, newest first \
-                    (summaries; get_conversation has the threads). 50 per page.",
+                description: "Summaries for all its customers, newest first; get_conversation has the threads.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations/{organizationId}/conversations",
@@ -134,9 +126,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List organization properties",
-                description: "List the organization property definitions (custom fields of organizations): \
-                    slug, name, type and dropdown options. All of them at once (at most 50). The slug is what \
-                    set_organization_property_value takes.",
+                description: "Custom fields of organizations: slug, name, type, dropdown options; all at once.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations/properties",
@@ -150,7 +140,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get organization property",
-                description: "Get one organization property definition by slug: name, type and dropdown options.",
+                description: "Name, type and dropdown options.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/organizations/properties/{slug}",
@@ -164,8 +154,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create organization property",
-                description: "Define a new organization property (a custom field every organization gets). \
-                    type and slug cannot be changed later. An account has at most 50.",
+                description: "A custom field on every organization; type and slug are permanent. At most 50.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/organizations/properties",
@@ -179,9 +168,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Update organization property",
-                description: "Rename an organization property and, for dropdowns, replace its option list. \
-                    The list replaces the old one wholesale: an option you leave out is deleted together with \
-                    every organization's value that used it. Send the complete list.",
+                description: "Rename it; `options` REPLACES a dropdown's list: options left out are deleted with \
+                    every value using them.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/organizations/properties/{slug}",
@@ -195,9 +183,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Set organization property value",
-                description: "Set one property value on an organization, by property slug. Numbers, dates \
-                    (YYYY-MM-DD), URLs and dropdown option labels are all accepted; the value is sent to \
-                    Help Scout as a string.",
+                description: "Sets one value by slug; sent to Help Scout as a string.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/organizations/{organizationId}/properties/{slug}",
@@ -239,11 +225,9 @@ pub enum SortOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListOrganizationsArgs {
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
     /// Default last_interaction_at.
     pub sort_field: Option<OrganizationSort>,
-    /// Default desc.
     pub sort_order: Option<SortOrder>,
 }
 
@@ -289,18 +273,14 @@ fn organization(value: Value) -> Value {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationIdArgs {
-    /// Organization id, from list_organizations.
     pub organization_id: u64,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetOrganizationArgs {
-    /// Organization id, from list_organizations.
     pub organization_id: u64,
-    /// Include customerCount and conversationCount (default true).
     pub include_counts: Option<bool>,
-    /// Include property values (default true).
     pub include_properties: Option<bool>,
 }
 
@@ -317,38 +297,32 @@ async fn get_organization(ctx: ToolContext, args: GetOrganizationArgs) -> ToolRe
 #[serde(deny_unknown_fields)]
 pub struct CreateOrganizationArgs {
     pub name: String,
-    /// Full URL, e.g. https://acme.com.
+    /// Full URL.
     pub website: Option<String>,
     pub description: Option<String>,
     pub location: Option<String>,
-    /// Internal note shown to agents.
     pub note: Option<String>,
-    /// Email domains (e.g. acme.com); customers with these domains belong to the organization.
+    /// Email domains, e.g. acme.com: their customers join it.
     pub domains: Option<Vec<String>>,
     pub phones: Option<Vec<String>>,
-    /// Hex colour, e.g. #1D4ED8.
+    /// Hex, e.g. #1D4ED8.
     pub brand_color: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOrganizationArgs {
-    /// Organization id, from list_organizations.
     pub organization_id: u64,
     pub name: String,
-    /// Full URL, e.g. https://acme.com. Left out = cleared.
+    /// Full URL.
     pub website: Option<String>,
-    /// Left out = cleared.
     pub description: Option<String>,
-    /// Left out = cleared.
     pub location: Option<String>,
-    /// Internal note shown to agents. Left out = cleared.
     pub note: Option<String>,
-    /// Email domains (e.g. acme.com), the complete list. Left out = cleared.
+    /// Email domains, e.g. acme.com.
     pub domains: Option<Vec<String>>,
-    /// The complete list. Left out = cleared.
     pub phones: Option<Vec<String>>,
-    /// Hex colour, e.g. #1D4ED8. Left out = cleared.
+    /// Hex, e.g. #1D4ED8.
     pub brand_color: Option<String>,
 }
 
@@ -482,9 +456,7 @@ async fn delete_organization(ctx: ToolContext, args: OrganizationIdArgs) -> Tool
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrganizationPageArgs {
-    /// Organization id, from list_organizations.
     pub organization_id: u64,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -577,7 +549,7 @@ async fn list_property_definitions(ctx: ToolContext, _args: NoArgs) -> ToolResul
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertySlugArgs {
-    /// Property slug, from list_organization_property_definitions.
+    /// From list_organization_property_definitions.
     pub slug: String,
 }
 
@@ -609,13 +581,12 @@ pub enum PropertyType {
 pub struct CreatePropertyArgs {
     #[serde(rename = "type")]
     pub kind: PropertyType,
-    /// Unique key used to set values, e.g. contract-tier: lowercase letters, digits, - and _.
+    /// Lowercase letters, digits, - and _, e.g. contract-tier.
     #[schemars(length(min = 1, max = 120))]
     pub slug: String,
-    /// Label agents see.
     #[schemars(length(min = 1, max = 100))]
     pub name: String,
-    /// Option labels; dropdown only, and required for it.
+    /// Dropdown only, and required for it.
     pub options: Option<Vec<String>>,
 }
 
@@ -699,11 +670,11 @@ async fn create_property_definition(ctx: ToolContext, args: CreatePropertyArgs) 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePropertyArgs {
-    /// Property slug, from list_organization_property_definitions (cannot change).
+    /// From list_organization_property_definitions.
     pub slug: String,
-    /// New label agents see (required even when unchanged).
+    /// Required even if unchanged.
     pub name: String,
-    /// Dropdown only: the COMPLETE new option list. Options left out are deleted with their values.
+    /// The complete new list.
     pub options: Option<Vec<String>>,
 }
 
@@ -751,11 +722,10 @@ impl PropertyValue {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPropertyValueArgs {
-    /// Organization id, from list_organizations.
     pub organization_id: u64,
-    /// Property slug, from list_organization_property_definitions.
+    /// From list_organization_property_definitions.
     pub slug: String,
-    /// Text, number, date as YYYY-MM-DD, URL, or a dropdown option's label.
+    /// Date: YYYY-MM-DD; dropdown: option label.
     pub value: PropertyValue,
 }
 

@@ -20,8 +20,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List tags",
-                description:
-                    "List the account's tags with their colour and how many conversations use each. 50 per page.",
+                description: "With colour and how many conversations use each.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/tags",
@@ -35,7 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get tag",
-                description: "Get one tag by id.",
+                description: "Name, colour and how many conversations use it.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/tags/{tagId}",
@@ -48,7 +47,6 @@ pub fn tools() -> Vec<ToolDef> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageArgs {
-    /// Page number, starting at 1.
     #[schemars(range(min = 1))]
     pub page: Option<u32>,
 }

@@ -23,9 +23,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List users",
-                description: "List the account's Help Scout users (agents), including pending invites: id, name, \
-                    email, role. Filter by exact email or by mailbox. AI agents (system users) are not included: \
-                    use list_system_users. 50 per page.",
+                description: "Users (agents), including pending invites: id, name, email, role. AI agents are in \
+                    list_system_users.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/users",
@@ -39,7 +38,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get user",
-                description: "Get one Help Scout user by id: name, email, role, timezone, job title.",
+                description: "Name, email, role, timezone, job title.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/users/{userId}",
@@ -53,8 +52,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get current user",
-                description: "Get the Help Scout user these credentials act as (whose name replies and notes \
-                    appear under, and whose permissions apply).",
+                description: "The user these credentials act as: replies and notes appear under their name.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/users/me",
@@ -68,8 +66,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List user statuses",
-                description: "List every user's availability: email status (active or away) and chat status \
-                    per mailbox. Away users are skipped by auto-assignment. 50 per page.",
+                description: "Every user's email status (active/away) and chat status per inbox.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/users/status",
@@ -83,8 +80,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get user status",
-                description: "Get one user's availability: email status (active or away), who set it and when, \
-                    and chat status.",
+                description: "Email status, who set it and when, chat status.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/users/{userId}/status",
@@ -98,9 +94,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Set user status",
-                description: "Set a user's email availability to active or away, optionally with a custom status \
-                    text. Away users stop receiving auto-assigned conversations. Setting another user's status \
-                    needs an admin or owner.",
+                description: "Away users get no auto-assigned conversations. Setting another user's needs admin or \
+                    owner.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/users/{userId}/status",
@@ -114,8 +109,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List system users",
-                description: "List system users: Help Scout's AI agents, which list_users leaves out. Their ids \
-                    appear as assignees and thread authors. 50 per page.",
+                description: "Help Scout AI agents (not in list_users); they can be assignees and thread authors.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v3/system-users",
@@ -129,7 +123,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get system user",
-                description: "Get one system user (Help Scout AI agent) by id.",
+                description: "One Help Scout AI agent.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v3/system-users/{systemUserId}",
@@ -143,8 +137,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List teams",
-                description: "List the account's teams: id, name, mention handle. A team id can be a conversation \
-                    assignee. 50 per page.",
+                description: "Id, name, mention handle; a team can be a conversation assignee.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/teams",
@@ -158,7 +151,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List team members",
-                description: "List the users who belong to a team. 50 per page.",
+                description: "The users in a team.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/teams/{teamId}/members",
@@ -171,11 +164,9 @@ pub fn tools() -> Vec<ToolDef> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListUsersArgs {
-    /// Only the user with exactly this email address.
+    /// Exact match.
     pub email: Option<String>,
-    /// Only users with access to this mailbox (inbox) id.
     pub mailbox_id: Option<u64>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -207,7 +198,6 @@ async fn list_users(ctx: ToolContext, args: ListUsersArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserArgs {
-    /// User id, from list_users.
     pub user_id: u64,
 }
 
@@ -228,7 +218,6 @@ async fn get_current_user(ctx: ToolContext, _args: NoArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageArgs {
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -255,22 +244,17 @@ pub enum EmailStatus {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomStatus {
-    /// Status text shown next to the user's name, e.g. "On holiday until Monday".
     pub text: String,
-    /// Emoji character shown with the text, e.g. "🌴".
     pub emoji: Option<String>,
-    /// The emoji's short name, e.g. "palm_tree".
+    /// e.g. palm_tree.
     pub emoji_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetUserStatusArgs {
-    /// User id, from list_users or get_current_user.
     pub user_id: u64,
-    /// Email availability: away users are skipped by auto-assignment.
     pub status: EmailStatus,
-    /// Optional custom status shown next to the user's name.
     pub custom_status: Option<CustomStatus>,
 }
 
@@ -331,7 +315,6 @@ async fn list_system_users(ctx: ToolContext, args: PageArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SystemUserArgs {
-    /// System user id, from list_system_users (or an assignee/author of type system_user).
     pub system_user_id: u64,
 }
 
@@ -354,9 +337,7 @@ async fn list_teams(ctx: ToolContext, args: PageArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamMembersArgs {
-    /// Team id, from list_teams.
     pub team_id: u64,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 

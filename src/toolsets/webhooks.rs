@@ -31,8 +31,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List webhooks",
-                description: "List the account's webhooks: id, URL, state, events, inboxes. Signing secrets are \
-                    never shown. 50 per page.",
+                description: "The account's webhooks: URL, state, events, inboxes; never the secret.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/webhooks",
@@ -46,8 +45,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get webhook",
-                description: "Get one webhook: URL, state, events, inboxes, label. The signing secret is never \
-                    shown.",
+                description: "URL, state, events, inboxes and label; never the secret.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/webhooks/{webhookId}",
@@ -61,8 +59,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create webhook",
-                description: "Register a webhook: Help Scout will POST account data for the chosen events to \
-                    the URL, signed with the secret. Returns the new id. Calling it twice creates two webhooks.",
+                description: "POSTs account data for the chosen events to the https URL, signed with secret. \
+                    Each call creates another webhook.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/webhooks",
@@ -76,9 +74,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Update webhook",
-                description: "Replace a webhook's definition (URL, events, secret, inboxes, label). Help Scout \
-                    requires the secret on every update and the current one cannot be read back, so pass the \
-                    secret the receiver should verify from now on.",
+                description: "Replaces the whole webhook. The secret cannot be read back: pass the one the \
+                    receiver should verify.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/webhooks/{webhookId}",
@@ -92,7 +89,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Delete webhook",
-                description: "Delete a webhook: its receiver stops getting events.",
+                description: "Its receiver stops getting events.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/webhooks/{webhookId}",
@@ -102,7 +99,8 @@ pub fn tools() -> Vec<ToolDef> {
     ]
 }
 
-/// The official event names (catalogue 4.11).
+// The official event names (catalogue 4.11). A plain comment: a doc comment would
+// become the schema's description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum WebhookEvent {
     #[serde(rename = "convo.assigned")]
@@ -149,7 +147,7 @@ pub enum WebhookEvent {
     MessageSurveyResponseReceived,
 }
 
-/// Only V2 payloads exist (catalogue 4.11).
+// Only V2 payloads exist (catalogue 4.11).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 pub enum PayloadVersion {
     V2,
@@ -158,14 +156,12 @@ pub enum PayloadVersion {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageArgs {
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookIdArgs {
-    /// Webhook id, from list_webhooks.
     pub webhook_id: u64,
 }
 
@@ -209,44 +205,31 @@ async fn get_webhook(ctx: ToolContext, args: WebhookIdArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookArgs {
-    /// The receiver's https:// URL.
     pub url: String,
-    /// Events to deliver (at least one).
     #[schemars(length(min = 1))]
     pub events: Vec<WebhookEvent>,
-    /// Shared secret (1 to 40 characters) the receiver uses to verify the X-HelpScout-Signature header.
     #[schemars(length(min = 1, max = 40))]
     pub secret: String,
-    /// Only events from these inboxes (default: all inboxes).
     pub mailbox_ids: Option<Vec<u64>>,
-    /// Name shown in Help Scout.
     pub label: Option<String>,
-    /// true: deliveries carry only the resource URL, not the object.
+    /// Send only the resource URL.
     pub notification: Option<bool>,
-    /// Payload format; only V2 exists.
     pub payload_version: Option<PayloadVersion>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebhookArgs {
-    /// Webhook id, from list_webhooks.
     pub webhook_id: u64,
-    /// The receiver's https:// URL.
     pub url: String,
-    /// The complete list of events to deliver (at least one).
     #[schemars(length(min = 1))]
     pub events: Vec<WebhookEvent>,
-    /// Shared secret (1 to 40 characters); required on every update and replaces the current one.
     #[schemars(length(min = 1, max = 40))]
     pub secret: String,
-    /// Only events from these inboxes (left out: all inboxes).
     pub mailbox_ids: Option<Vec<u64>>,
-    /// Name shown in Help Scout.
     pub label: Option<String>,
-    /// true: deliveries carry only the resource URL, not the object.
+    /// Send only the resource URL.
     pub notification: Option<bool>,
-    /// Payload format; only V2 exists.
     pub payload_version: Option<PayloadVersion>,
 }
 

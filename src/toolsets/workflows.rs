@@ -30,9 +30,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List workflows",
-                description: "List workflows (Help Scout automations): id, name, inbox, type (manual or \
-                    automatic) and status. Only active manual workflows can be run with run_workflow. \
-                    50 per page.",
+                description: "Workflows (automations) with inbox, type and status. Only active manual ones \
+                    can be run with run_workflow.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/workflows",
@@ -46,10 +45,9 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: false,
                 title: "Run workflow",
-                description: "Run an active MANUAL workflow on conversations of the workflow's own inbox. Its \
-                    actions apply at once and may email customers, change status, reassign or move. Up to 500 \
-                    ids, sent in batches of 50; if a batch fails the tool stops and says which conversations \
-                    it ran on and which it did not. Never re-run it on conversations it already ran on.",
+                description: "Run an active MANUAL workflow on conversations in its own inbox. Its actions \
+                    apply at once and may email customers, change status, reassign or move. On a failure it \
+                    stops and lists which conversations it ran on: never re-run those.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/workflows/{workflowId}/run",
@@ -63,8 +61,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Activate or deactivate workflow",
-                description: "Turn a workflow on (active) or off (inactive). An active automatic workflow \
-                    starts acting on matching conversations by itself.",
+                description: "An active automatic workflow acts on matching conversations by itself.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: "/v2/workflows/{workflowId}",
@@ -84,11 +81,9 @@ pub enum WorkflowType {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListWorkflowsArgs {
-    /// Only this inbox's workflows (mailbox id from list_mailboxes).
     pub mailbox_id: Option<u64>,
     #[serde(rename = "type")]
     pub kind: Option<WorkflowType>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -116,9 +111,7 @@ async fn list_workflows(ctx: ToolContext, args: ListWorkflowsArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunWorkflowArgs {
-    /// A manual workflow's id, from list_workflows.
     pub workflow_id: u64,
-    /// Conversations to run it on (1 to 500), all in the workflow's inbox.
     #[schemars(length(min = 1, max = 500))]
     pub conversation_ids: Vec<u64>,
 }
@@ -253,7 +246,6 @@ pub enum WorkflowStatus {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkflowStatusArgs {
-    /// Workflow id, from list_workflows.
     pub workflow_id: u64,
     pub status: WorkflowStatus,
 }

@@ -24,9 +24,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Upload attachment",
-                description:
-                    "Attach a file (base64, up to 10 MB) to an existing thread. Nothing is emailed. To attach \
-                              files to a new reply or note, pass them in that tool's `attachments` instead.",
+                description: "Attach a file (max 10 MB) to an existing thread; nothing is emailed. For a new reply or \
+                              note use its `attachments` instead.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}/attachments",
@@ -40,9 +39,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get attachment",
-                description:
-                    "Download an attachment (ids from get_conversation or list_threads; up to 5 MB). Images come \
-                              back as images you can look at, text files as text, other files as an embedded file.",
+                description: "Download an attachment (max 5 MB; ids from get_conversation or list_threads): images as \
+                              images, text as text, other files embedded.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/conversations/{conversationId}/attachments/{attachmentId}/data",
@@ -56,7 +54,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Delete attachment",
-                description: "Delete an attachment from a conversation for good.",
+                description: "Permanent.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/conversations/{conversationId}/attachments/{attachmentId}",
@@ -73,15 +71,14 @@ const MAX_DOWNLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// A text attachment is shown up to this many characters.
 const MAX_TEXT_CHARS: usize = 100_000;
 
-/// A file to attach, as sent with a new thread or uploaded on its own.
+// A file to attach, as sent with a new thread or uploaded on its own. (A plain comment:
+// a doc comment would become the description of every `attachments` item.)
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAttachment {
-    /// File name shown in Help Scout, e.g. invoice.pdf.
     pub file_name: String,
-    /// MIME type, e.g. application/pdf or image/png.
     pub mime_type: String,
-    /// File content, base64-encoded (standard alphabet).
+    /// Base64.
     pub data: String,
 }
 
@@ -147,15 +144,11 @@ fn decode_base64(field: &str, data: &str, max_bytes: usize) -> Result<(String, u
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Thread to attach the file to.
     pub thread_id: u64,
-    /// File name shown in Help Scout, e.g. invoice.pdf.
     pub file_name: String,
-    /// MIME type, e.g. application/pdf or image/png.
     pub mime_type: String,
-    /// File content, base64-encoded (standard alphabet), up to 10 MB decoded.
+    /// Base64.
     pub data: String,
 }
 
@@ -189,20 +182,16 @@ async fn upload_attachment(ctx: ToolContext, args: UploadArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AttachmentArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Attachment id, from the thread's `attachments` in get_conversation or list_threads.
     pub attachment_id: u64,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetAttachmentArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Attachment id, from the thread's `attachments` in get_conversation or list_threads.
     pub attachment_id: u64,
-    /// The attachment's mimeType as listed with the thread; detected from the content when omitted.
+    /// As listed with the thread; detected from the content if omitted.
     pub mime_type: Option<String>,
 }
 

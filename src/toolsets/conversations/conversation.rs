@@ -28,9 +28,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List conversations",
-                description: "List or search conversations, 25 per page, newest first. Status defaults to `active`: pending, \
-                              closed and spam conversations are left out unless you pass `status` (status=all includes \
-                              everything). All filters are ANDed. Returns compact summaries; open one with get_conversation.",
+                description: "Search conversations (summaries), newest first; filters are ANDed. Default status active hides \
+                              pending, closed and spam; status=all includes them.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/conversations",
@@ -44,9 +43,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get conversation",
-                description: "Get one conversation with its threads as plain text (newest first; long bodies are cut, \
-                              list_threads has them in full). A merged conversation is followed to the one it was merged \
-                              into, reported as `mergedInto`. AI agents show as type `user`: use get_conversation_v3 to tell them apart.",
+                description: "Threads as plain text, newest first; long bodies cut (list_threads has them whole). Follows \
+                              merges (`mergedInto`). AI agents show as `user`; see get_conversation_v3.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: CONVERSATION_PATH,
@@ -60,8 +58,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get conversation (v3)",
-                description: "Like get_conversation, but people keep their real type: `system_user` for AI agents, `team` \
-                              for teams (v2 reports both as `user`). Use it to tell whether a person or an AI handled a conversation.",
+                description: "Like get_conversation, but AI agents show as `system_user` and teams as `team`, not `user`.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v3/conversations/{conversationId}",
@@ -75,9 +72,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create conversation (no email)",
-                description: "Create a conversation without emailing anyone: customer, note, phone and chat threads, or a \
-                              reply thread only as a draft (draft: true) or as imported history (imported: true). A draft \
-                              reply makes a draft conversation a person can review. To email the customer use send_new_conversation.",
+                description: "Emails no one. A reply thread needs draft: true (a draft conversation for review) or \
+                              imported: true. To email the customer use send_new_conversation.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations",
@@ -91,9 +87,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: false,
                 title: "Start conversation and email customer",
-                description: "Create a conversation whose reply thread is emailed to the customer at once (a new outbound \
-                              email), optionally with the mailbox auto-reply. Not retried on failure: check list_conversations \
-                              before repeating. To create one without sending anything use create_conversation.",
+                description: "New conversation whose reply thread is EMAILED to the customer at once. Not retried on \
+                              failure: check list_conversations before repeating. To send nothing use create_conversation.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations",
@@ -107,7 +102,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Set conversation status",
-                description: "Set a conversation's status: active, pending, closed or spam. Nothing is sent to the customer.",
+                description: "Nothing is emailed.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -121,7 +116,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Assign conversation",
-                description: "Assign a conversation to a user (user id from list_users). To clear the assignee use unassign_conversation.",
+                description: "User id from list_users. To clear, use unassign_conversation.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -135,7 +130,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Unassign conversation",
-                description: "Remove the assignee: the conversation goes back to Unassigned.",
+                description: "Back to Unassigned.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -149,7 +144,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Move conversation to mailbox",
-                description: "Move a conversation to another mailbox (mailbox id from list_mailboxes).",
+                description: "mailbox_id is the destination.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -163,7 +158,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Change conversation subject",
-                description: "Change a conversation's subject.",
+                description: "Nothing is emailed.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -177,7 +172,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Change conversation customer",
-                description: "Make another existing customer (customer id) the conversation's primary customer; future replies go to them.",
+                description: "Make another existing customer the primary one; future replies go to them.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -191,8 +186,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: false,
                 title: "Publish draft conversation (sends email)",
-                description: "Publish a draft conversation: its draft reply is emailed to the customer. Only for conversations \
-                              in state `draft` (e.g. made by create_conversation with a draft reply).",
+                description: "EMAILS the draft reply of a draft conversation (e.g. from create_conversation) to the customer.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: CONVERSATION_PATH,
@@ -206,7 +200,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Delete conversation",
-                description: "Delete a conversation. To just get it out of the way, close it (update_conversation_status) instead.",
+                description: "To just get it out of the way, close it instead (update_conversation_status).",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: CONVERSATION_PATH,
@@ -220,9 +214,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Replace all conversation tags",
-                description: "Replace the conversation's whole tag list: tags not listed are REMOVED (an empty list clears \
-                              all). To add or remove a few tags use add_conversation_tags / remove_conversation_tags. \
-                              Unknown tag names are created.",
+                description: "Replaces the whole list: unlisted tags are REMOVED ([] clears all). For a few, use \
+                              add_conversation_tags / remove_conversation_tags. Unknown names are created.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/tags",
@@ -236,7 +229,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Add conversation tags",
-                description: "Add tags to a conversation, keeping the ones it has. Unknown tag names are created.",
+                description: "Keeps existing tags. Unknown names are created.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/tags",
@@ -250,7 +243,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Remove conversation tags",
-                description: "Remove the given tags from a conversation, keeping the others.",
+                description: "Keeps the others.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/tags",
@@ -264,9 +257,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Set conversation custom fields",
-                description: "Set custom field values on a conversation (field ids and dropdown option ids from \
-                              list_mailbox_fields). Help Scout may clear fields left out: include the current values \
-                              (get_conversation shows them) of fields you want to keep.",
+                description: "Ids and dropdown option ids from list_mailbox_fields. Fields left out may be cleared: include \
+                              current values (get_conversation) of fields to keep.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/fields",
@@ -280,8 +272,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Snooze conversation",
-                description: "Snooze a conversation until a future time (replaces any earlier snooze). By default a customer \
-                              reply ends the snooze early.",
+                description: "Replaces any earlier snooze. By default a customer reply ends it early.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/snooze",
@@ -295,7 +286,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Unsnooze conversation",
-                description: "End a snooze now: the conversation returns to Mine/Team/Unassigned and is reactivated if needed.",
+                description: "Ends the snooze now; reactivates the conversation if needed.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/conversations/{conversationId}/snooze",
@@ -359,40 +350,34 @@ pub enum SortOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldFilter {
-    /// Custom field id (list_mailbox_fields).
     pub id: u64,
-    /// Value to match (a dropdown's option id).
+    /// For a dropdown, the option id.
     pub value: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListConversationsArgs {
-    /// Only this mailbox (id from list_mailboxes).
     pub mailbox_id: Option<u64>,
-    /// Only this folder of the mailbox (id from list_mailbox_folders).
+    /// From list_mailbox_folders.
     pub folder_id: Option<u64>,
-    /// Default `active` (closed, pending and spam are then left out). `all` includes every status.
     pub status: Option<ListStatus>,
-    /// Tag name; several as a comma-separated list.
+    /// Comma-separated for several.
     pub tag: Option<String>,
-    /// Only conversations assigned to this user id.
     pub assigned_to: Option<u64>,
-    /// Only conversations modified at or after this time (RFC 3339, e.g. 2024-01-15T10:30:00Z).
+    /// Modified at or after; not a creation filter.
+    #[schemars(extend("format" = "date-time"))]
     pub modified_since: Option<String>,
-    /// The ticket number shown in Help Scout (e.g. 1234), to find a conversation's id.
+    /// Ticket number shown in Help Scout (not the id).
     pub number: Option<u64>,
-    /// Sort field (default createdAt). `score` is search relevance, only with `query`.
+    /// score (relevance) needs query.
     pub sort_field: Option<SortField>,
-    /// Default desc (newest first).
     pub sort_order: Option<SortOrder>,
-    /// Help Scout search syntax, e.g. `(subject:"refund" AND tag:"vip")`, `(email:"jane@acme.com")` or `(modifiedAt:[2024-01-01T00:00:00Z TO *])`. Wrap the expression in parentheses.
+    /// Help Scout search syntax in parentheses, e.g. `(subject:"refund" AND tag:"vip")`.
     pub query: Option<String>,
-    /// Match custom field values (all must match).
+    /// Field ids from list_mailbox_fields; all must match.
     pub custom_fields_by_ids: Option<Vec<FieldFilter>>,
-    /// Include each conversation's threads (short excerpts). Default false.
     pub embed_threads: Option<bool>,
-    /// Page number, starting at 1.
     #[schemars(range(min = 1))]
     pub page: Option<u32>,
 }
@@ -456,9 +441,8 @@ async fn list_conversations(ctx: ToolContext, args: ListConversationsArgs) -> To
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetConversationArgs {
-    /// Conversation id (not the ticket number shown in Help Scout; list_conversations with `number` finds the id).
+    /// Not the ticket number (list_conversations `number` finds the id).
     pub conversation_id: u64,
-    /// Include the threads (default true).
     pub include_threads: Option<bool>,
 }
 
@@ -512,18 +496,15 @@ fn merged_target(location: &str) -> Option<u64> {
 // ---------------------------------------------------------------------------------
 // create
 
-/// Who a conversation or thread is with: an existing customer by id, or by email
-/// (an unknown email creates the customer).
+// Who a conversation or thread is with: an existing customer by id, or by email
+// (an unknown email creates the customer). The fields' meaning is told once, on the
+// `customer` argument: doc comments here would repeat in every nested copy.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerRef {
-    /// Existing customer id; wins over email.
     pub id: Option<u64>,
-    /// Customer email; an unknown address creates a new customer.
     pub email: Option<String>,
-    /// First name, used when a new customer is created.
     pub first_name: Option<String>,
-    /// Last name, used when a new customer is created.
     pub last_name: Option<String>,
 }
 
@@ -577,99 +558,85 @@ pub enum NewStatus {
     Closed,
 }
 
-/// One thread of a new conversation.
+// One thread of a new conversation. (A plain comment: a doc comment would become the
+// description of every `threads` item.)
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewThread {
-    /// customer: a message from the customer; note: internal note; phone / chat: a logged call or chat; reply: an agent reply to the customer.
     #[serde(rename = "type")]
     pub kind: ThreadType,
-    /// The message; HTML allowed.
+    /// HTML allowed.
     pub text: String,
-    /// Who wrote a customer/phone/chat thread; defaults to the conversation's customer.
+    /// Author of a customer/phone/chat thread.
     pub customer: Option<CustomerRef>,
-    /// Acting user id for reply and note threads; defaults to the user behind the credentials.
+    /// Author of a reply/note.
     pub user: Option<u64>,
-    /// Reply threads only: true saves the reply as a draft, nothing is sent.
+    /// Reply only; not sent.
     pub draft: Option<bool>,
-    /// true records an old message: no email, no notification. Allows `created_at`.
+    /// Old message; nothing sent.
     pub imported: Option<bool>,
-    /// Original time of an imported thread (RFC 3339); only with imported: true.
+    /// Only with imported.
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: Option<String>,
-    /// Cc email addresses.
     pub cc: Option<Vec<String>>,
-    /// Bcc email addresses.
     pub bcc: Option<Vec<String>>,
-    /// Files to attach (base64), up to 10 MB each.
     pub attachments: Option<Vec<NewAttachment>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldValue {
-    /// Custom field id (list_mailbox_fields).
     pub id: u64,
-    /// The value as text: a dropdown's option id, a number, a date as YYYY-MM-DD, or free text.
+    /// Dropdown option id, number, YYYY-MM-DD or text.
     pub value: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateConversationArgs {
-    /// Conversation subject.
     pub subject: String,
-    /// Mailbox id (list_mailboxes).
     pub mailbox_id: u64,
-    /// The customer the conversation is with.
+    /// id, or email (an unknown one creates the customer).
     pub customer: CustomerRef,
-    /// 1 to 100 threads, oldest first. Nothing is emailed: a reply thread must have draft: true or imported: true (use send_new_conversation to email the customer).
+    /// Oldest first.
     #[schemars(length(min = 1, max = 100))]
     pub threads: Vec<NewThread>,
-    /// Default email.
     #[serde(rename = "type")]
     pub kind: Option<ConversationType>,
-    /// Default active.
     pub status: Option<NewStatus>,
-    /// Assignee user id; by default the mailbox's assignment rules apply.
     pub assign_to: Option<u64>,
-    /// Acting user id; defaults to the user behind the credentials.
+    /// Acting user id.
     pub user: Option<u64>,
-    /// Tag names; unknown ones are created.
     pub tags: Option<Vec<String>>,
-    /// Custom field values.
+    /// Field ids from list_mailbox_fields.
     pub fields: Option<Vec<FieldValue>>,
-    /// true records old history: no emails or notifications for any thread. Allows `created_at`.
+    /// Old history; nothing sent.
     pub imported: Option<bool>,
-    /// Original creation time of an imported conversation (RFC 3339); only with imported: true.
+    /// Only with imported.
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendNewConversationArgs {
-    /// Email subject.
     pub subject: String,
-    /// Mailbox id (list_mailboxes); the email is sent from this mailbox's address.
     pub mailbox_id: u64,
-    /// The customer who receives the email.
+    /// Recipient: id, or email (an unknown one creates the customer).
     pub customer: CustomerRef,
-    /// 1 to 100 threads, oldest first. A reply thread without draft/imported is EMAILED to the customer.
+    /// Oldest first.
     #[schemars(length(min = 1, max = 100))]
     pub threads: Vec<NewThread>,
-    /// Default email.
     #[serde(rename = "type")]
     pub kind: Option<ConversationType>,
-    /// Status after sending; default active.
     pub status: Option<NewStatus>,
-    /// Assignee user id; by default the mailbox's assignment rules apply.
     pub assign_to: Option<u64>,
-    /// Acting user id (the sender); defaults to the user behind the credentials.
+    /// Sender user id.
     pub user: Option<u64>,
-    /// Tag names; unknown ones are created.
     pub tags: Option<Vec<String>>,
-    /// Custom field values.
+    /// Field ids from list_mailbox_fields.
     pub fields: Option<Vec<FieldValue>>,
-    /// Also send the mailbox's auto-reply to the customer. Default false.
+    /// Also send the mailbox auto-reply.
     pub auto_reply: Option<bool>,
 }
 
@@ -885,9 +852,7 @@ pub enum Status {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StatusArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// active, pending (waiting on someone), closed, or spam.
     pub status: Status,
 }
 
@@ -909,9 +874,7 @@ async fn update_conversation_status(ctx: ToolContext, args: StatusArgs) -> ToolR
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// User id to assign (list_users).
     pub user_id: u64,
 }
 
@@ -946,9 +909,7 @@ async fn unassign_conversation(ctx: ToolContext, args: ConversationIdArgs) -> To
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoveArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Destination mailbox id (list_mailboxes).
     pub mailbox_id: u64,
 }
 
@@ -969,9 +930,7 @@ async fn move_conversation(ctx: ToolContext, args: MoveArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The new subject.
     pub subject: String,
 }
 
@@ -994,9 +953,7 @@ async fn update_conversation_subject(ctx: ToolContext, args: SubjectArgs) -> Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Id of the existing customer to make primary (list_customers).
     pub customer_id: u64,
 }
 
@@ -1065,9 +1022,7 @@ fn contains_tag(tags: &[String], tag: &str) -> bool {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetTagsArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The complete new tag list (names). Tags not in it are removed; [] removes all.
     pub tags: Vec<String>,
 }
 
@@ -1082,9 +1037,7 @@ async fn set_conversation_tags(ctx: ToolContext, args: SetTagsArgs) -> ToolResul
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeTagsArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Tag names.
     #[schemars(length(min = 1))]
     pub tags: Vec<String>,
 }
@@ -1169,9 +1122,7 @@ fn fields_body(field: &str, fields: &[FieldValue]) -> Result<Value, ToolError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomFieldsArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Field values to set.
     #[schemars(length(min = 1))]
     pub fields: Vec<FieldValue>,
 }
@@ -1194,11 +1145,9 @@ async fn update_conversation_custom_fields(ctx: ToolContext, args: CustomFieldsA
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// When the snooze ends: a future RFC 3339 time (e.g. 2024-07-01T09:00:00Z), not after 2100.
+    #[schemars(extend("format" = "date-time"))]
     pub snoozed_until: String,
-    /// End the snooze early when the customer replies. Default true.
     pub unsnooze_on_customer_reply: Option<bool>,
 }
 

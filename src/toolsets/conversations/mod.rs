@@ -34,16 +34,13 @@ const CONVERSATION_PATH: &str = "/v2/conversations/{conversationId}";
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConversationIdArgs {
-    /// Conversation id (not the ticket number shown in Help Scout; list_conversations with `number` finds the id).
     pub conversation_id: u64,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThreadIdArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Thread id, from get_conversation or list_threads.
     pub thread_id: u64,
 }
 

@@ -28,8 +28,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List threads",
-                description: "List a conversation's threads (messages, replies, notes, status changes), newest first, 50 per \
-                              page, bodies as plain text. Has the full chat transcript that get_conversation may shorten.",
+                description: "All thread types, newest first, as plain text; full bodies (get_conversation cuts long ones).",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/conversations/{conversationId}/threads",
@@ -43,8 +42,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "List threads (v3)",
-                description: "Like list_threads, but authors and assignees keep their real type: `system_user` for AI \
-                              agents, `team` for teams (v2 reports both as `user`).",
+                description: "Like list_threads, but AI agents show as `system_user` and teams as `team`, not `user`.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v3/conversations/{conversationId}/threads",
@@ -58,9 +56,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: false,
                 title: "Send reply (emails customer)",
-                description: "Reply to the customer: the reply is EMAILED at once and cannot be unsent. Not retried on \
-                              failure: check list_threads before repeating. To prepare a reply for a person to review use \
-                              create_draft_reply; for internal remarks use create_note.",
+                description: "EMAILS the reply to the customer at once; cannot be unsent. Not retried on failure: check \
+                              list_threads before repeating. For review use create_draft_reply; internal remarks: create_note.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/reply",
@@ -74,8 +71,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Create draft reply",
-                description: "Save a reply as a draft on the conversation. Nothing is emailed: a person reviews and sends it \
-                              from Help Scout. To send immediately use send_reply.",
+                description: "Nothing is emailed: a person reviews and sends it in Help Scout. To send now use send_reply.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/reply",
@@ -89,7 +85,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Add internal note",
-                description: "Add an internal note to a conversation: visible to the team only, never emailed to the customer.",
+                description: "Team-only; never emailed to the customer.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/notes",
@@ -103,8 +99,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Add customer message",
-                description: "Record a message from the customer on a conversation (e.g. one received through another \
-                              channel). Nothing is emailed. Re-opens the conversation unless imported: true.",
+                description: "Record a message from the customer (e.g. received elsewhere). Nothing is emailed; cc/bcc are \
+                              only recorded. Reopens the conversation unless imported.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/customer",
@@ -118,7 +114,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Add chat transcript",
-                description: "Record a chat transcript (or part of one) on a conversation. Nothing is sent.",
+                description: "Record a chat transcript (or part). Nothing is sent.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/chats",
@@ -132,7 +128,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: false,
                 title: "Log phone call",
-                description: "Record a phone call (its summary) on a conversation. Nothing is sent.",
+                description: "Record a call summary. Nothing is sent.",
                 api: Api::Inbox,
                 method: Method::POST,
                 path: "/v2/conversations/{conversationId}/phones",
@@ -146,8 +142,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Edit thread text",
-                description: "Replace a thread's text. Needs admin or thread-editing permission; Help Scout's web app keeps \
-                              showing the original. Nothing is re-sent.",
+                description: "Needs admin or thread-editing permission; the web app keeps showing the original. Nothing is \
+                              re-sent.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}",
@@ -161,8 +157,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Hide or unhide thread",
-                description: "Hide (or unhide) a published customer or reply thread. Threads cannot be deleted through the \
-                              API; hiding is the way to take one out of view.",
+                description: "Published customer/reply threads only. Threads cannot be deleted; hiding takes one out of view.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}",
@@ -176,8 +171,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Read,
                 idempotent: true,
                 title: "Get original email source",
-                description: "The raw original email (RFC 822: headers, MIME parts) of an email thread. Use it for headers \
-                              such as Message-ID or Received, or the untouched body; very long sources are cut with a marker.",
+                description: "Raw RFC 822 email of an email thread: headers (Message-ID, Received), MIME parts. Very long \
+                              sources are cut.",
                 api: Api::Inbox,
                 method: Method::GET,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}/original-source",
@@ -191,8 +186,8 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: true,
                 title: "Schedule send (emails later)",
-                description: "Schedule a draft reply to be emailed to the customer at a future time ('Send later'); replaces \
-                              any earlier schedule. Cancel with unschedule_thread, send now with publish_thread_schedule.",
+                description: "EMAILS a draft reply to the customer at a future time; replaces any earlier schedule. Cancel: \
+                              unschedule_thread; send now: publish_thread_schedule.",
                 api: Api::Inbox,
                 method: Method::PUT,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}/schedule",
@@ -206,7 +201,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Destructive,
                 idempotent: false,
                 title: "Send scheduled thread now",
-                description: "Send a scheduled thread now instead of at its scheduled time: it is emailed to the customer.",
+                description: "EMAILS a scheduled thread to the customer now.",
                 api: Api::Inbox,
                 method: Method::PATCH,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}/schedule",
@@ -220,7 +215,7 @@ pub fn tools() -> Vec<ToolDef> {
                 access: Access::Write,
                 idempotent: true,
                 title: "Cancel scheduled send",
-                description: "Cancel a thread's scheduled send; the thread stays a draft and nothing is emailed.",
+                description: "The thread stays a draft; nothing is emailed.",
                 api: Api::Inbox,
                 method: Method::DELETE,
                 path: "/v2/conversations/{conversationId}/threads/{threadId}/schedule",
@@ -233,9 +228,7 @@ pub fn tools() -> Vec<ToolDef> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListThreadsArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Page number, starting at 1.
     #[schemars(range(min = 1))]
     pub page: Option<u32>,
 }
@@ -280,23 +273,17 @@ fn status_str(status: AfterStatus) -> &'static str {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The reply; HTML allowed.
+    /// HTML allowed.
     pub text: String,
-    /// Customer the reply is addressed to; defaults to the conversation's primary customer.
     pub customer_id: Option<u64>,
-    /// Cc email addresses.
     pub cc: Option<Vec<String>>,
-    /// Bcc email addresses.
     pub bcc: Option<Vec<String>>,
-    /// Conversation status after the reply; Help Scout's default is active.
+    /// Conversation status after.
     pub status: Option<AfterStatus>,
-    /// User id the reply is from; defaults to the user behind the credentials.
+    /// Sender user id.
     pub user: Option<u64>,
-    /// Assign the conversation to this user id when the reply is sent.
     pub assign_to: Option<u64>,
-    /// Files to attach (base64), up to 10 MB each.
     pub attachments: Option<Vec<NewAttachment>>,
 }
 
@@ -361,15 +348,13 @@ async fn create_draft_reply(ctx: ToolContext, args: ReplyArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoteArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The note; HTML allowed.
+    /// HTML allowed.
     pub text: String,
-    /// User id the note is from; defaults to the user behind the credentials.
+    /// Author user id.
     pub user: Option<u64>,
-    /// Conversation status after the note; by default it is unchanged.
+    /// Conversation status after; default unchanged.
     pub status: Option<AfterStatus>,
-    /// Files to attach (base64), up to 10 MB each.
     pub attachments: Option<Vec<NewAttachment>>,
 }
 
@@ -402,42 +387,36 @@ async fn create_note(ctx: ToolContext, args: NoteArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerThreadArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The customer's message; HTML allowed.
+    /// HTML allowed.
     pub text: String,
-    /// Customer who wrote it; defaults to the conversation's primary customer.
     pub customer_id: Option<u64>,
-    /// Or the customer's email (an unknown address creates the customer).
+    /// Instead of customer_id; an unknown one creates the customer.
     pub customer_email: Option<String>,
-    /// true records an old message without re-opening the conversation or notifying anyone. Allows created_at.
+    /// Old message: no reopening, no notifications.
     pub imported: Option<bool>,
-    /// When it was originally written (RFC 3339); only with imported: true.
+    /// Only with imported.
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: Option<String>,
-    /// Cc email addresses of the original message (recorded, not emailed).
     pub cc: Option<Vec<String>>,
-    /// Bcc email addresses of the original message (recorded, not emailed).
     pub bcc: Option<Vec<String>>,
-    /// Files to attach (base64), up to 10 MB each.
     pub attachments: Option<Vec<NewAttachment>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoggedThreadArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The transcript or call summary; HTML allowed.
+    /// HTML allowed.
     pub text: String,
-    /// Customer involved; defaults to the conversation's primary customer.
     pub customer_id: Option<u64>,
-    /// Or the customer's email (an unknown address creates the customer).
+    /// Instead of customer_id; an unknown one creates the customer.
     pub customer_email: Option<String>,
-    /// true records an old chat/call without notifying anyone. Allows created_at.
+    /// Old chat/call: no notifications.
     pub imported: Option<bool>,
-    /// When it originally happened (RFC 3339); only with imported: true.
+    /// Only with imported.
+    #[schemars(extend("format" = "date-time"))]
     pub created_at: Option<String>,
-    /// Files to attach (base64), up to 10 MB each.
     pub attachments: Option<Vec<NewAttachment>>,
 }
 
@@ -530,11 +509,9 @@ async fn create_phone_thread(ctx: ToolContext, args: LoggedThreadArgs) -> ToolRe
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThreadTextArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Thread id, from get_conversation or list_threads.
     pub thread_id: u64,
-    /// The new text; HTML allowed.
+    /// HTML allowed.
     pub text: String,
 }
 
@@ -556,11 +533,8 @@ async fn update_thread_text(ctx: ToolContext, args: ThreadTextArgs) -> ToolResul
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThreadHiddenArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// Thread id, from get_conversation or list_threads.
     pub thread_id: u64,
-    /// true hides the thread, false shows it again.
     pub hidden: bool,
 }
 
@@ -615,15 +589,14 @@ async fn get_thread_original_source(ctx: ToolContext, args: ThreadIdArgs) -> Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleArgs {
-    /// Conversation id (not the ticket number shown in Help Scout).
     pub conversation_id: u64,
-    /// The draft reply thread to send later.
+    /// A draft reply.
     pub thread_id: u64,
-    /// When to send: a future RFC 3339 time (e.g. 2024-07-01T09:00:00Z), not after 2100.
+    #[schemars(extend("format" = "date-time"))]
     pub scheduled_for: String,
-    /// Cancel the send if the customer replies first. Default true.
+    /// Default true.
     pub unschedule_on_customer_reply: Option<bool>,
-    /// Send as the thread's creator rather than the user behind the credentials. Default false.
+    /// Send as the thread's creator, not the API user.
     pub send_as_creator: Option<bool>,
 }
 

@@ -34,9 +34,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::GET,
                 "/v2/customers",
-                "List or search customers, 50 per page. `query` takes Help Scout search syntax in parentheses, e.g. \
-                 (email:\"jane@acme.com\") or (firstName:\"John\" AND lastName:\"Appleseed\"); all filters are ANDed. \
-                 Returns summaries: get_customer has entries, address and properties.",
+                "Filters are ANDed; names match exactly. Returns summaries: get_customer has the full record.",
             ),
             list_customers,
         ),
@@ -48,9 +46,8 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::GET,
                 "/v3/customers",
-                "List customers newest first (by creation) with cursor paging, for walking the whole customer base. \
-                 When more exist the result has `cursor`: pass it back unchanged as `cursor` for the next page. \
-                 Filters are ANDed; `query` uses the same syntax as list_customers.",
+                "Newest-created first, for walking the whole customer base: pass the result's `cursor` back for \
+                 the next page. Filters are ANDed; query syntax as in list_customers.",
             ),
             list_customers_v3,
         ),
@@ -62,8 +59,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::GET,
                 CUSTOMER_PATH,
-                "Get one customer with everything on file: profile, emails, phones, chat handles, social profiles, \
-                 websites (each with the id the entry tools take), address and custom property values.",
+                "Profile, entries with their ids, address and property values.",
             ),
             get_customer,
         ),
@@ -75,9 +71,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 false,
                 Method::POST,
                 "/v2/customers",
-                "Create a customer profile, optionally with emails, phones, chat handles, social profiles, websites \
-                 (each a {type, value} object), an address and property values. Returns the new id; calling it twice \
-                 creates two customers, so search with list_customers first.",
+                "Returns the new id. Calling it twice creates two customers: search list_customers first.",
             ),
             create_customer,
         ),
@@ -89,9 +83,8 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::PUT,
                 CUSTOMER_PATH,
-                "Replace a customer's profile fields with exactly the ones given: every field left out is set to \
-                 null and its current value is lost. Entries (emails, phones, ...) are not touched. To change only \
-                 some fields use update_customer.",
+                "Replaces every profile field: those left out are set to null. Entries are kept. For a partial \
+                 change use update_customer.",
             ),
             overwrite_customer,
         ),
@@ -103,9 +96,8 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 false,
                 Method::PATCH,
                 CUSTOMER_PATH,
-                "Change part of a customer in one call: set or clear profile fields, add emails, phones, chat \
-                 handles, social profiles or websites, remove entries by id. Everything not named stays as it is. \
-                 Property values are set with update_customer_properties.",
+                "Set or clear profile fields, add entries, remove entries by id; the rest is kept. Property values: \
+                 update_customer_properties.",
             ),
             update_customer,
         ),
@@ -117,9 +109,8 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::DELETE,
                 CUSTOMER_PATH,
-                "Permanently erase a customer under GDPR: the profile, their conversations and survey responses \
-                 are deleted with no undo. Help Scout refuses (403) a customer with more than 100 conversations or \
-                 with conversations the user cannot see.",
+                "GDPR erasure of the profile and all their conversations; no undo. Refused (403) over 100 \
+                 conversations.",
             ),
             delete_customer,
         ),
@@ -168,21 +159,18 @@ pub enum SortOrder {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListCustomersArgs {
-    /// Help Scout search syntax, e.g. (email:"jane@acme.com"), (emailDomain:"acme.com") or (firstName:"John" AND lastName:"Appleseed"). Wrap the expression in parentheses.
+    /// Search syntax in parentheses, e.g. (firstName:"Jo" AND email:"jo@acme.com").
     pub query: Option<String>,
-    /// Exact first name.
     pub first_name: Option<String>,
-    /// Exact last name.
     pub last_name: Option<String>,
-    /// Only customers with conversations in this mailbox (inbox) id.
+    /// Only customers with conversations here.
     pub mailbox_id: Option<u64>,
-    /// Only customers modified at or after this time (RFC 3339, e.g. 2024-01-15T10:30:00Z).
+    /// Not a creation filter.
+    #[schemars(extend("format" = "date-time"))]
     pub modified_since: Option<String>,
-    /// Default score (search relevance).
+    /// Default score (relevance).
     pub sort_field: Option<CustomerSortField>,
-    /// Default desc.
     pub sort_order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -214,19 +202,14 @@ async fn list_customers(ctx: ToolContext, args: ListCustomersArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListCustomersV3Args {
-    /// Help Scout search syntax, e.g. (email:"jane@acme.com") or (firstName:"John" OR firstName:"Johnny").
     pub query: Option<String>,
-    /// Exact first name.
     pub first_name: Option<String>,
-    /// Exact last name.
     pub last_name: Option<String>,
-    /// Exact email address.
     pub email: Option<String>,
-    /// Only customers created at or after this time (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub created_since: Option<String>,
-    /// Only customers modified at or after this time (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub modified_since: Option<String>,
-    /// The `cursor` of the previous result, unchanged, for the next page.
     pub cursor: Option<String>,
 }
 
@@ -267,7 +250,33 @@ async fn get_customer(ctx: ToolContext, args: CustomerIdArgs) -> ToolResult {
         .endpoint(&[("customerId", &args.customer_id)])
         .query("embed", EMBED_ALL);
     let body = ctx.client.send_json(request).await?;
-    Ok(ToolOutput::json(customer_full(body)))
+    Ok(ToolOutput::json(lean_properties(customer_full(body))))
+}
+
+/// Property values as `{slug, value}`: the slug is what update_customer_properties
+/// takes, and the type and options are in list_customer_property_definitions. The
+/// display name is kept only when the slug does not already spell it ("CRM record"
+/// for `crm-url`, not "Plan" for `plan`).
+fn lean_properties(mut customer: Value) -> Value {
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    if let Some(properties) = customer.get_mut("properties").and_then(Value::as_array_mut) {
+        for property in properties.iter_mut().filter_map(Value::as_object_mut) {
+            property.remove("type");
+            let spelt = match (property.get("name"), property.get("slug")) {
+                (Some(Value::String(name)), Some(Value::String(slug))) => letters(name) == letters(slug),
+                _ => false,
+            };
+            if spelt {
+                property.remove("name");
+            }
+        }
+    }
+    customer
 }
 
 /// A property value: an integer for number properties, text otherwise.
@@ -281,26 +290,23 @@ pub enum PropertyValue {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertyArg {
-    /// Property slug, from list_customer_property_definitions.
+    /// From list_customer_property_definitions.
     pub slug: String,
-    /// number: integer; text: up to 255 characters; url; date: YYYY-MM-DD; dropdown: option id or label.
+    /// Date: YYYY-MM-DD; dropdown: option id or label.
     pub value: PropertyValue,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCustomerArgs {
-    /// 1 to 40 characters.
     pub first_name: Option<String>,
-    /// 1 to 40 characters.
     pub last_name: Option<String>,
     pub job_title: Option<String>,
-    /// Company name (free text, at most 60 characters).
+    /// Company name as text.
     pub organization: Option<String>,
     pub location: Option<String>,
-    /// Notes about the customer (Help Scout's Notes field), at most 200 characters.
+    /// Notes, max 200 chars.
     pub background: Option<String>,
-    /// Free text, e.g. 30-35.
     pub age: Option<String>,
     pub gender: Option<Gender>,
     pub photo_url: Option<String>,
@@ -311,7 +317,6 @@ pub struct CreateCustomerArgs {
     pub social_profiles: Option<Vec<SocialProfileEntry>>,
     pub websites: Option<Vec<WebsiteEntry>>,
     pub address: Option<AddressFields>,
-    /// Custom property values.
     pub properties: Option<Vec<PropertyArg>>,
 }
 
@@ -365,15 +370,13 @@ async fn create_customer(ctx: ToolContext, args: CreateCustomerArgs) -> ToolResu
 #[serde(deny_unknown_fields)]
 pub struct OverwriteCustomerArgs {
     pub customer_id: u64,
-    /// 1 to 40 characters.
     pub first_name: Option<String>,
-    /// 1 to 40 characters.
     pub last_name: Option<String>,
     pub job_title: Option<String>,
-    /// Company name (free text, at most 60 characters).
+    /// Company name as text.
     pub organization: Option<String>,
     pub location: Option<String>,
-    /// Notes about the customer (Help Scout's Notes field), at most 200 characters.
+    /// Notes, max 200 chars.
     pub background: Option<String>,
     pub age: Option<String>,
     pub gender: Option<Gender>,
@@ -417,7 +420,8 @@ async fn overwrite_customer(ctx: ToolContext, args: OverwriteCustomerArgs) -> To
     })))
 }
 
-/// Profile fields update_customer can clear (names can only be replaced).
+// Profile fields update_customer can clear (names can only be replaced). A plain
+// comment: a doc comment would be sent as the schema's description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClearableField {
@@ -448,7 +452,7 @@ impl ClearableField {
 #[serde(deny_unknown_fields)]
 pub struct EntryRef {
     pub collection: Collection,
-    /// Entry id, from get_customer or the list_customer_* tools.
+    /// Entry id, from get_customer.
     pub id: u64,
 }
 
@@ -456,25 +460,22 @@ pub struct EntryRef {
 #[serde(deny_unknown_fields)]
 pub struct UpdateCustomerArgs {
     pub customer_id: u64,
-    /// New first name (1 to 40 characters).
     pub first_name: Option<String>,
-    /// New last name (1 to 40 characters).
     pub last_name: Option<String>,
     pub job_title: Option<String>,
+    /// Company name as text.
     pub organization: Option<String>,
     pub location: Option<String>,
-    /// Notes about the customer, at most 200 characters.
+    /// Notes, max 200 chars.
     pub background: Option<String>,
     pub age: Option<String>,
     pub gender: Option<Gender>,
-    /// Profile fields to empty.
     pub clear: Option<Vec<ClearableField>>,
     pub add_emails: Option<Vec<EmailEntry>>,
     pub add_phones: Option<Vec<PhoneEntry>>,
     pub add_chats: Option<Vec<ChatEntry>>,
     pub add_social_profiles: Option<Vec<SocialProfileEntry>>,
     pub add_websites: Option<Vec<WebsiteEntry>>,
-    /// Entries to delete.
     pub remove_entries: Option<Vec<EntryRef>>,
 }
 

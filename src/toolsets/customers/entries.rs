@@ -33,7 +33,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::GET,
                 ADDRESS_PATH,
-                "Get a customer's postal address (a customer has at most one).",
+                "A customer has at most one.",
             ),
             get_address,
         ),
@@ -45,7 +45,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 false,
                 Method::POST,
                 ADDRESS_PATH,
-                "Give a customer a postal address. Fails if they already have one: use update_customer_address.",
+                "Fails if one exists: use update_customer_address.",
             ),
             create_address,
         ),
@@ -57,7 +57,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::PUT,
                 ADDRESS_PATH,
-                "Replace a customer's address: parts left out are cleared, so send the whole address.",
+                "Replaces the whole address: parts left out are cleared.",
             ),
             update_address,
         ),
@@ -69,7 +69,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::DELETE,
                 ADDRESS_PATH,
-                "Remove a customer's postal address.",
+                "No undo.",
             ),
             delete_address,
         ),
@@ -80,10 +80,10 @@ pub(super) fn tools() -> Vec<ToolDef> {
         UpdateEmailArgs,
         DeleteEmailArgs,
     >([
-        "List a customer's email addresses with their ids and types.",
-        "Add an email address to a customer. Returns the entry id.",
-        "Replace one of a customer's email addresses (type and value).",
-        "Remove one email address from a customer.",
+        "With entry ids and types.",
+        "Returns the entry id.",
+        "Replaces type and value.",
+        "Removes one entry.",
     ]));
     tools.extend(collection_tools::<
         Phones,
@@ -91,17 +91,17 @@ pub(super) fn tools() -> Vec<ToolDef> {
         UpdatePhoneArgs,
         DeletePhoneArgs,
     >([
-        "List a customer's phone numbers with their ids and types.",
-        "Add a phone number to a customer. Returns the entry id.",
-        "Replace one of a customer's phone numbers (type and value).",
-        "Remove one phone number from a customer.",
+        "With entry ids and types.",
+        "Returns the entry id.",
+        "Replaces type and value.",
+        "Removes one entry.",
     ]));
     tools.extend(
         collection_tools::<Chats, CreateChatArgs, UpdateChatArgs, DeleteChatArgs>([
-            "List a customer's chat handles (Skype, AIM, ...) with their ids and types.",
-            "Add a chat handle to a customer. Returns the entry id.",
-            "Replace one of a customer's chat handles (type and value).",
-            "Remove one chat handle from a customer.",
+            "Skype, AIM, ... handles with entry ids and types.",
+            "Returns the entry id.",
+            "Replaces type and value.",
+            "Removes one entry.",
         ]),
     );
     tools.extend(collection_tools::<
@@ -110,10 +110,10 @@ pub(super) fn tools() -> Vec<ToolDef> {
         UpdateSocialProfileArgs,
         DeleteSocialProfileArgs,
     >([
-        "List a customer's social profiles with their ids and types.",
-        "Add a social profile (Twitter, LinkedIn, ...) to a customer. Returns the entry id.",
-        "Replace one of a customer's social profiles (type and value).",
-        "Remove one social profile from a customer.",
+        "With entry ids and types.",
+        "Returns the entry id.",
+        "Replaces type and value.",
+        "Removes one entry.",
     ]));
     tools.extend(collection_tools::<
         Websites,
@@ -121,10 +121,10 @@ pub(super) fn tools() -> Vec<ToolDef> {
         UpdateWebsiteArgs,
         DeleteWebsiteArgs,
     >([
-        "List a customer's websites with their ids.",
-        "Add a website to a customer. Returns the entry id.",
-        "Replace one of a customer's websites.",
-        "Remove one website from a customer.",
+        "With entry ids.",
+        "Returns the entry id.",
+        "Replaces the URL.",
+        "Removes one entry.",
     ]));
     tools
 }
@@ -152,13 +152,11 @@ async fn get_address(ctx: ToolContext, args: CustomerIdArgs) -> ToolResult {
 #[serde(deny_unknown_fields)]
 pub struct AddressArgs {
     pub customer_id: u64,
-    /// Street lines, first to last.
     pub lines: Option<Vec<String>>,
     pub city: Option<String>,
-    /// State or region.
     pub state: Option<String>,
     pub postal_code: Option<String>,
-    /// Two-letter ISO 3166 country code, e.g. US or DE.
+    /// ISO 3166 alpha-2, e.g. US.
     pub country: Option<String>,
 }
 
@@ -460,14 +458,14 @@ impl EntryKind for Websites {
 
 /// Create/update/delete argument types of a typed collection (all but websites).
 macro_rules! typed_entry_args {
-    ($kind:ty, $type_enum:ty, $create:ident, $update:ident, $delete:ident, $id:ident, $id_doc:literal, $value_doc:literal) => {
+    ($kind:ty, $type_enum:ty, $create:ident, $update:ident, $delete:ident, $id:ident, $id_doc:literal $(, $value_doc:literal)?) => {
         #[derive(Debug, Deserialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
         pub struct $create {
             pub customer_id: u64,
             #[serde(rename = "type")]
             pub kind: $type_enum,
-            #[doc = $value_doc]
+            $(#[doc = $value_doc])?
             pub value: String,
         }
 
@@ -479,7 +477,7 @@ macro_rules! typed_entry_args {
             pub $id: u64,
             #[serde(rename = "type")]
             pub kind: $type_enum,
-            #[doc = $value_doc]
+            $(#[doc = $value_doc])?
             pub value: String,
         }
 
@@ -538,8 +536,7 @@ typed_entry_args!(
     UpdateEmailArgs,
     DeleteEmailArgs,
     email_id,
-    "Email entry id, from list_customer_emails or get_customer.",
-    "Email address."
+    "Entry id, from get_customer."
 );
 typed_entry_args!(
     Phones,
@@ -548,8 +545,7 @@ typed_entry_args!(
     UpdatePhoneArgs,
     DeletePhoneArgs,
     phone_id,
-    "Phone entry id, from list_customer_phones or get_customer.",
-    "Phone number."
+    "Entry id, from get_customer."
 );
 typed_entry_args!(
     Chats,
@@ -558,8 +554,7 @@ typed_entry_args!(
     UpdateChatArgs,
     DeleteChatArgs,
     chat_id,
-    "Chat handle entry id, from list_customer_chats or get_customer (not a chat conversation id).",
-    "Chat handle."
+    "Entry id, from get_customer; not a conversation id."
 );
 typed_entry_args!(
     SocialProfiles,
@@ -568,8 +563,8 @@ typed_entry_args!(
     UpdateSocialProfileArgs,
     DeleteSocialProfileArgs,
     social_profile_id,
-    "Social profile entry id, from list_customer_social_profiles or get_customer.",
-    "Profile URL or handle."
+    "Entry id, from get_customer.",
+    "URL or handle."
 );
 
 // Websites have no type.
@@ -578,7 +573,6 @@ typed_entry_args!(
 #[serde(deny_unknown_fields)]
 pub struct CreateWebsiteArgs {
     pub customer_id: u64,
-    /// Website URL.
     pub value: String,
 }
 
@@ -586,9 +580,8 @@ pub struct CreateWebsiteArgs {
 #[serde(deny_unknown_fields)]
 pub struct UpdateWebsiteArgs {
     pub customer_id: u64,
-    /// Website entry id, from list_customer_websites or get_customer.
+    /// Entry id, from get_customer.
     pub website_id: u64,
-    /// Website URL.
     pub value: String,
 }
 
@@ -596,7 +589,7 @@ pub struct UpdateWebsiteArgs {
 #[serde(deny_unknown_fields)]
 pub struct DeleteWebsiteArgs {
     pub customer_id: u64,
-    /// Website entry id, from list_customer_websites or get_customer.
+    /// Entry id, from get_customer.
     pub website_id: u64,
 }
 

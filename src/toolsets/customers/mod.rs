@@ -50,7 +50,6 @@ fn spec(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerIdArgs {
-    /// Customer id (list_customers finds it by name or email).
     pub customer_id: u64,
 }
 
@@ -111,7 +110,6 @@ pub enum SocialProfileType {
 pub struct EmailEntry {
     #[serde(rename = "type")]
     pub kind: EmailType,
-    /// Email address.
     pub value: String,
 }
 
@@ -120,7 +118,6 @@ pub struct EmailEntry {
 pub struct PhoneEntry {
     #[serde(rename = "type")]
     pub kind: PhoneType,
-    /// Phone number.
     pub value: String,
 }
 
@@ -129,7 +126,6 @@ pub struct PhoneEntry {
 pub struct ChatEntry {
     #[serde(rename = "type")]
     pub kind: ChatType,
-    /// Chat handle.
     pub value: String,
 }
 
@@ -138,18 +134,18 @@ pub struct ChatEntry {
 pub struct SocialProfileEntry {
     #[serde(rename = "type")]
     pub kind: SocialProfileType,
-    /// Profile URL or handle.
+    /// URL or handle.
     pub value: String,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebsiteEntry {
-    /// Website URL.
     pub value: String,
 }
 
-/// The entry collections, with their names on the wire.
+// The entry collections, with their names on the wire. (A plain comment: a doc
+// comment would be sent as the schema's description.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Collection {
@@ -357,17 +353,16 @@ impl Profile<'_> {
     }
 }
 
-/// A postal address, every part optional.
+// A postal address, every part optional. (A plain comment: a doc comment would be
+// sent as the schema's description.)
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressFields {
-    /// Street lines, first to last.
     pub lines: Option<Vec<String>>,
     pub city: Option<String>,
-    /// State or region.
     pub state: Option<String>,
     pub postal_code: Option<String>,
-    /// Two-letter ISO 3166 country code, e.g. US or DE.
+    /// ISO 3166 alpha-2, e.g. US.
     pub country: Option<String>,
 }
 

@@ -27,8 +27,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::PATCH,
                 "/v2/customers/{customerId}/properties",
-                "Set or clear a customer's custom property values by slug (list_customer_property_definitions \
-                 has the slugs, types and dropdown options). Properties not named keep their values.",
+                "By slug (list_customer_property_definitions has slugs, types, options). Others are kept.",
             ),
             update_customer_properties,
         ),
@@ -40,8 +39,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::GET,
                 "/v2/customer-properties",
-                "List the account's custom customer properties: slug, name, type (number, text, url, date, \
-                 dropdown) and dropdown options with their ids. All of them at once (at most 50).",
+                "Slugs, names, types and dropdown options with ids; all at once.",
             ),
             list_definitions,
         ),
@@ -53,8 +51,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 false,
                 Method::POST,
                 "/v2/customer-properties",
-                "Define a new custom customer property (at most 50 per account). Set values with \
-                 update_customer_properties.",
+                "At most 50 per account. Set values with update_customer_properties.",
             ),
             create_definition,
         ),
@@ -66,7 +63,7 @@ pub(super) fn tools() -> Vec<ToolDef> {
                 true,
                 Method::DELETE,
                 "/v2/customer-properties/{slug}",
-                "Delete a custom customer property definition; every customer's value for it disappears with it.",
+                "Deletes every customer's value for it too.",
             ),
             delete_definition,
         ),
@@ -91,9 +88,8 @@ pub(super) fn check_slug(field: &str, slug: &str) -> Result<String, ToolError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PropertyChange {
-    /// Property slug.
     pub slug: String,
-    /// number: integer; text: up to 255 characters; url; date: YYYY-MM-DD; dropdown: option id or label.
+    /// Date: YYYY-MM-DD; dropdown: option id or label.
     pub value: PropertyValue,
 }
 
@@ -101,9 +97,8 @@ pub struct PropertyChange {
 #[serde(deny_unknown_fields)]
 pub struct UpdatePropertiesArgs {
     pub customer_id: u64,
-    /// Values to set.
     pub set: Option<Vec<PropertyChange>>,
-    /// Slugs whose value to clear.
+    /// Slugs to clear.
     pub clear: Option<Vec<String>>,
 }
 
@@ -197,11 +192,10 @@ pub enum PropertyType {
 pub struct CreateDefinitionArgs {
     #[serde(rename = "type")]
     pub kind: PropertyType,
-    /// Unique key used to set values: 1 to 100 letters, digits, '_' or '-'. Reserved: email, name, company, jobTitle.
+    /// Letters, digits, _ or -; not email, name, company, jobTitle.
     pub slug: String,
-    /// Label shown in Help Scout.
     pub name: String,
-    /// Dropdown option labels (dropdown only, 1 to 100, unique).
+    /// Dropdown only.
     pub options: Option<Vec<String>>,
 }
 
@@ -264,7 +258,7 @@ async fn create_definition(ctx: ToolContext, args: CreateDefinitionArgs) -> Tool
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DefinitionSlugArgs {
-    /// Property slug, from list_customer_property_definitions.
+    /// From list_customer_property_definitions.
     pub slug: String,
 }
 

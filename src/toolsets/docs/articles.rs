@@ -25,8 +25,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List articles in collection",
-                "List the articles of a Docs collection (names and status, no text: docs_get_article has it). \
-                 Up to 100 per page with page_size.",
+                "Names and status, no text.",
                 Method::GET,
                 "/v1/collections/{collectionId}/articles",
             ),
@@ -38,7 +37,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List articles in category",
-                "List the articles of a Docs category (names and status, no text). Up to 100 per page with page_size.",
+                "Names and status, no text.",
                 Method::GET,
                 "/v1/categories/{categoryId}/articles",
             ),
@@ -50,8 +49,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Search Docs articles",
-                "Full-text search of Docs articles; each hit has a short plain-text preview and its public URL. \
-                 Use it to find an article to link in a reply.",
+                "Each hit has a preview and its public URL, e.g. to link in a reply.",
                 Method::GET,
                 "/v1/search/articles",
             ),
@@ -63,7 +61,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List related articles",
-                "List the articles linked as related to a Docs article.",
+                "Articles linked as related to article_id.",
                 Method::GET,
                 "/v1/articles/{articleId}/related",
             ),
@@ -75,8 +73,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List article revisions",
-                "List the saved revisions of a Docs article, newest first (who and when; \
-                 docs_get_article_revision has the text).",
+                "Newest first: who and when, no text.",
                 Method::GET,
                 "/v1/articles/{articleId}/revisions",
             ),
@@ -88,8 +85,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs article",
-                "Get a Docs article by id or number, its HTML body returned as plain text. draft=true returns the \
-                 unpublished draft text when there is one. Reading does not count as a view.",
+                "A Docs article with its HTML body as plain text. Reading does not count as a view.",
                 Method::GET,
                 "/v1/articles/{articleIdOrNumber}",
             ),
@@ -101,7 +97,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get article revision",
-                "Get one revision of a Docs article with its text (as plain text).",
+                "With its text as plain text.",
                 Method::GET,
                 "/v1/revisions/{revisionId}",
             ),
@@ -113,8 +109,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Create Docs article",
-                "Create a Docs article from HTML. It stays unpublished unless status is published, which makes it \
-                 public at once. Returns the article.",
+                "Unpublished unless status is published, which makes it public at once.",
                 Method::POST,
                 "/v1/articles",
             ),
@@ -126,9 +121,9 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Update Docs article",
-                "Change a Docs article; only the fields you pass change. text replaces the whole body and must be \
-                 HTML (docs_get_article returns plain text). Publishing, or editing a published article's text, \
-                 discards its draft; use docs_save_article_draft to stage changes instead.",
+                "Fields left out stay. text is the whole body as HTML (docs_get_article gives plain text). \
+                    Publishing, or editing a published article's text, discards its draft; docs_save_article_draft \
+                    stages edits.",
                 Method::PUT,
                 "/v1/articles/{articleId}",
             ),
@@ -140,8 +135,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Upload Docs article",
-                "Create an unpublished Docs article from an HTML, plain-text or Markdown file (base64). Returns the \
-                 article.",
+                "Create an unpublished article from an HTML, plain-text or Markdown file.",
                 Method::POST,
                 "/v1/articles/upload",
             ),
@@ -153,7 +147,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Add article views",
-                "Add views to a Docs article's view count (default 1). Every call adds, so never repeat one.",
+                "Adds count views (default 1) to an article. Every call adds: never repeat one.",
                 Method::PUT,
                 "/v1/articles/{articleId}/views",
             ),
@@ -165,7 +159,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Delete Docs article",
-                "Delete a Docs article with its revisions, for good.",
+                "Deletes the article and its revisions for good.",
                 Method::DELETE,
                 "/v1/articles/{articleId}",
             ),
@@ -177,8 +171,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Save article draft",
-                "Save unpublished changes (HTML) as a Docs article's draft, replacing any earlier draft. The \
-                 published text is untouched until the article is updated or published.",
+                "Replaces the article's unpublished draft; the published text stays until it is published.",
                 Method::PUT,
                 "/v1/articles/{articleId}/drafts",
             ),
@@ -190,7 +183,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Discard article draft",
-                "Discard a Docs article's unpublished draft for good; the published text stays.",
+                "Deletes the unpublished draft for good; the published text stays.",
                 Method::DELETE,
                 "/v1/articles/{articleId}/drafts",
             ),
@@ -228,15 +221,17 @@ fn article(v: &Value) -> Value {
     out
 }
 
+/// A search result: enough to pick an article and link to it. Only the exceptions
+/// to a published, public article are spelt out, and the category ids are left to
+/// docs_get_article (24-hex ids cost a dozen tokens each, and picking needs none).
 fn search_hit(v: &Value) -> Value {
     strip(json!({
         "id": v.get("id"),
         "number": v.get("number"),
         "name": v.get("name"),
-        "status": v.get("status"),
-        "visibility": v.get("visibility"),
+        "status": v.get("status").filter(|s| *s != "published"),
+        "visibility": v.get("visibility").filter(|s| *s != "public"),
         "collectionId": v.get("collectionId"),
-        "categoryIds": v.get("categoryIds"),
         "preview": v.get("preview"),
         "url": v.get("url"),
     }))
@@ -343,17 +338,11 @@ async fn list_articles(
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListInCollectionArgs {
-    /// Collection id (24 hex characters), from docs_list_collections.
     pub collection_id: DocsId,
-    /// Default all.
     pub status: Option<StatusFilter>,
-    /// Default order (the site's custom order).
     pub sort: Option<ArticleSort>,
-    /// Default desc.
     pub order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
-    /// Articles per page, 1 to 100 (default 50).
     #[schemars(range(min = 1, max = 100))]
     pub page_size: Option<NonZeroU32>,
 }
@@ -372,17 +361,11 @@ async fn list_in_collection(ctx: ToolContext, args: ListInCollectionArgs) -> Too
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListInCategoryArgs {
-    /// Category id (24 hex characters), from docs_list_categories.
     pub category_id: DocsId,
-    /// Default all.
     pub status: Option<StatusFilter>,
-    /// Default order (the site's custom order).
     pub sort: Option<ArticleSort>,
-    /// Default desc.
     pub order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
-    /// Articles per page, 1 to 100 (default 50).
     #[schemars(range(min = 1, max = 100))]
     pub page_size: Option<NonZeroU32>,
 }
@@ -401,14 +384,10 @@ async fn list_in_category(ctx: ToolContext, args: ListInCategoryArgs) -> ToolRes
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
-    /// Default all.
     pub status: Option<StatusFilter>,
     pub sort: Option<ArticleSort>,
-    /// Default desc.
     pub order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -426,17 +405,12 @@ async fn list_related(ctx: ToolContext, args: RelatedArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchArgs {
-    /// Words to look for in article names and text.
     pub query: String,
-    /// Only articles of this collection (24 hex characters).
     pub collection_id: Option<DocsId>,
-    /// Only articles of this Docs site (24 hex characters).
     pub site_id: Option<DocsId>,
-    /// Default all.
     pub status: Option<StatusFilter>,
-    /// The visibility of the article's collection; default all.
+    /// Of the article's collection.
     pub visibility: Option<VisibilityFilter>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -457,9 +431,7 @@ async fn search_articles(ctx: ToolContext, args: SearchArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevisionsArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -479,9 +451,9 @@ async fn list_revisions(ctx: ToolContext, args: RevisionsArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetArticleArgs {
-    /// Article id (24 hex characters) or number (112 in /article/112-setup); a slug does not work.
+    /// Id or number (112 in /article/112-setup); not a slug.
     pub article_id_or_number: IdOrNumber,
-    /// Return the unpublished draft text, if there is one, instead of the published text.
+    /// The draft's text instead, if any.
     pub draft: Option<bool>,
 }
 
@@ -496,7 +468,6 @@ async fn get_article(ctx: ToolContext, args: GetArticleArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevisionArgs {
-    /// Revision id (24 hex characters), from docs_list_article_revisions.
     pub revision_id: DocsId,
 }
 
@@ -535,21 +506,16 @@ struct ArticleBody<'a> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArticleArgs {
-    /// Collection id (24 hex characters) the article belongs to.
     pub collection_id: DocsId,
     /// Title; unique within the collection.
     pub name: String,
-    /// Body as HTML.
+    /// HTML.
     pub text: String,
-    /// Default notpublished; published makes the article public immediately.
     pub status: Option<ArticleStatus>,
-    /// URL slug (default: made from the name).
     pub slug: Option<String>,
-    /// Category ids (of the same collection).
+    /// Ids from the same collection.
     pub categories: Option<Vec<DocsId>>,
-    /// Ids of related articles.
     pub related: Option<Vec<DocsId>>,
-    /// Search keywords.
     pub keywords: Option<Vec<String>>,
 }
 
@@ -575,20 +541,17 @@ async fn create_article(ctx: ToolContext, args: CreateArticleArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticleArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
-    /// New title; unique within the collection.
+    /// Title; unique within the collection.
     pub name: Option<String>,
-    /// New body as HTML; replaces the whole text.
     pub text: Option<String>,
-    /// published makes the article public (and discards its draft); notpublished unpublishes it.
     pub status: Option<ArticleStatus>,
     pub slug: Option<String>,
-    /// Replaces the article's categories (ids of the same collection); [] removes them all.
+    /// Replaces the list; ids from the same collection.
     pub categories: Option<Vec<DocsId>>,
-    /// Replaces the related articles; [] removes them all.
+    /// Replaces the list.
     pub related: Option<Vec<DocsId>>,
-    /// Replaces the search keywords.
+    /// Replaces the list.
     pub keywords: Option<Vec<String>>,
 }
 
@@ -631,20 +594,16 @@ pub enum UploadType {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UploadArticleArgs {
-    /// Collection id (24 hex characters) the article goes into.
     pub collection_id: DocsId,
-    /// File name, e.g. setup-guide.md; a .md extension is read as Markdown.
+    /// e.g. guide.md; the extension sets the default type.
     pub file_name: String,
-    /// MIME type (default from the extension: text/markdown, text/plain or text/html).
     pub mime_type: Option<String>,
-    /// File content, base64-encoded (standard alphabet).
+    /// Base64.
     pub data: String,
-    /// Article title (default: the file name without its extension).
+    /// Default: the file name.
     pub name: Option<String>,
     pub slug: Option<String>,
-    /// Category id (24 hex characters, same collection); default uncategorized.
     pub category_id: Option<DocsId>,
-    /// How to read the file (default: from the extension).
     #[serde(rename = "type")]
     pub kind: Option<UploadType>,
 }
@@ -682,9 +641,7 @@ async fn upload_article(ctx: ToolContext, args: UploadArticleArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ViewCountArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
-    /// Views to add (default 1).
     #[schemars(range(min = 1))]
     pub count: Option<NonZeroU32>,
 }
@@ -704,7 +661,6 @@ async fn update_view_count(ctx: ToolContext, args: ViewCountArgs) -> ToolResult 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
 }
 
@@ -719,9 +675,8 @@ async fn delete_article(ctx: ToolContext, args: ArticleArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveDraftArgs {
-    /// Article id (24 hex characters).
     pub article_id: DocsId,
-    /// The draft body as HTML (the whole text, not a diff).
+    /// The whole body as HTML, not a diff.
     pub text: String,
 }
 

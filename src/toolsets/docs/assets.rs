@@ -20,8 +20,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Upload article asset",
-                "Upload an image or file (base64) for a Docs article and get its URL (filelink) to use in the \
-                 article's HTML; it is not inserted for you. Images also return width and height.",
+                "Returns a URL (filelink) for the article's HTML; it is not inserted for you.",
                 Method::POST,
                 "/v1/assets/article",
             ),
@@ -33,8 +32,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Upload site logo or icon",
-                "Upload a logo, favicon or touch icon image (base64) for Docs and get its URL; set it on the site \
-                 with docs_update_site (logo_url, fav_icon_url, touch_icon_url).",
+                "Returns the image's URL; set it with docs_update_site (logo_url, fav_icon_url, touch_icon_url).",
                 Method::POST,
                 "/v1/assets/settings",
             ),
@@ -46,24 +44,18 @@ pub fn tools() -> Vec<ToolDef> {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ArticleAssetType {
-    /// An inline image shown in the article text.
     Image,
-    /// A file (PDF, document) linked from the article.
     Attachment,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleAssetArgs {
-    /// Article id (24 hex characters) the asset belongs to.
     pub article_id: DocsId,
-    /// image (inline picture) or attachment (linked file).
     pub asset_type: ArticleAssetType,
-    /// File name, e.g. settings-screen.png.
     pub file_name: String,
-    /// MIME type, e.g. image/png or application/pdf.
     pub mime_type: String,
-    /// File content, base64-encoded (standard alphabet), up to 10 MB decoded.
+    /// Base64, up to 10 MB.
     pub data: String,
 }
 
@@ -98,13 +90,10 @@ pub enum SettingsAssetType {
 #[serde(deny_unknown_fields)]
 pub struct SettingsAssetArgs {
     pub asset_type: SettingsAssetType,
-    /// Docs site id (24 hex characters) the image is for.
     pub site_id: Option<DocsId>,
-    /// File name, e.g. logo.png.
     pub file_name: String,
-    /// Image MIME type, e.g. image/png.
     pub mime_type: String,
-    /// Image content, base64-encoded (standard alphabet).
+    /// Base64.
     pub data: String,
 }
 

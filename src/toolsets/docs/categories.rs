@@ -21,7 +21,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List Docs categories",
-                "List the categories of a Docs collection with their order and article counts. 50 per page.",
+                "With their order and article counts.",
                 Method::GET,
                 "/v1/collections/{collectionId}/categories",
             ),
@@ -33,7 +33,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs category",
-                "Get one Docs category by id or number.",
+                "A Docs category by id or number.",
                 Method::GET,
                 "/v1/categories/{categoryIdOrNumber}",
             ),
@@ -45,7 +45,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Create Docs category",
-                "Create a category in a Docs collection. Names are unique within the collection. Returns the category.",
+                "Names are unique within the collection.",
                 Method::POST,
                 "/v1/categories",
             ),
@@ -57,8 +57,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Update Docs category",
-                "Rename a category or change its slug, visibility, order or default article sort. name is required \
-                 even when unchanged; other fields you leave out are not sent.",
+                "name is required even when unchanged; other fields left out stay.",
                 Method::PUT,
                 "/v1/categories/{categoryId}",
             ),
@@ -70,8 +69,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Reorder Docs categories",
-                "Set the display order of several categories of one collection at once; categories not listed keep \
-                 their order.",
+                "Set the positions of several categories of one collection; unlisted ones keep theirs.",
                 Method::PUT,
                 "/v1/collections/{collectionId}/categories",
             ),
@@ -83,7 +81,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Delete Docs category",
-                "Delete a category for good. Its articles are not deleted; they lose this category.",
+                "Deletes the category for good; its articles stay but lose it.",
                 Method::DELETE,
                 "/v1/categories/{categoryId}",
             ),
@@ -107,7 +105,7 @@ pub enum CategorySort {
     UpdatedAt,
 }
 
-/// How a category sorts its articles on the site.
+/// How the site sorts the category's articles.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum DefaultSort {
@@ -120,13 +118,9 @@ pub enum DefaultSort {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListCategoriesArgs {
-    /// Collection id (24 hex characters), from docs_list_collections.
     pub collection_id: DocsId,
-    /// Default order (the order shown on the site).
     pub sort: Option<CategorySort>,
-    /// Default asc.
     pub order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -143,7 +137,6 @@ async fn list_categories(ctx: ToolContext, args: ListCategoriesArgs) -> ToolResu
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCategoryArgs {
-    /// Category id (24 hex characters) or category number.
     pub category_id_or_number: IdOrNumber,
 }
 
@@ -172,17 +165,12 @@ struct CategoryBody<'a> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCategoryArgs {
-    /// Collection id (24 hex characters) the category belongs to.
     pub collection_id: DocsId,
-    /// Unique within the collection.
     pub name: String,
-    /// URL slug (default: made from the name).
     pub slug: Option<String>,
-    /// Default public.
     pub visibility: Option<Visibility>,
-    /// Position among the collection's categories (default 1).
+    /// 1 = first (default).
     pub order: Option<i64>,
-    /// Default popularity.
     pub default_sort: Option<DefaultSort>,
 }
 
@@ -205,13 +193,11 @@ async fn create_category(ctx: ToolContext, args: CreateCategoryArgs) -> ToolResu
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategoryArgs {
-    /// Category id (24 hex characters).
     pub category_id: DocsId,
-    /// Required even when unchanged; unique within the collection.
     pub name: String,
     pub slug: Option<String>,
     pub visibility: Option<Visibility>,
-    /// Position among the collection's categories.
+    /// 1 = first.
     pub order: Option<i64>,
     pub default_sort: Option<DefaultSort>,
 }
@@ -236,18 +222,15 @@ async fn update_category(ctx: ToolContext, args: UpdateCategoryArgs) -> ToolResu
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryOrder {
-    /// Category id (24 hex characters).
     pub id: DocsId,
-    /// New position (1 = first).
+    /// 1 = first.
     pub order: i64,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategoryOrderArgs {
-    /// Collection id (24 hex characters) the categories belong to.
     pub collection_id: DocsId,
-    /// The categories to move, each with its new position.
     pub categories: Vec<CategoryOrder>,
 }
 
@@ -275,7 +258,6 @@ async fn update_category_order(ctx: ToolContext, args: UpdateCategoryOrderArgs) 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryArgs {
-    /// Category id (24 hex characters).
     pub category_id: DocsId,
 }
 

@@ -22,8 +22,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List Docs collections",
-                "List Docs collections (the top-level sections of a Docs site) with article counts, optionally for \
-                 one site. 50 per page.",
+                "Top-level sections of Docs sites, with article counts.",
                 Method::GET,
                 "/v1/collections",
             ),
@@ -35,7 +34,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs collection",
-                "Get one Docs collection by id or number.",
+                "A Docs collection by id or number.",
                 Method::GET,
                 "/v1/collections/{collectionIdOrNumber}",
             ),
@@ -47,7 +46,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Create Docs collection",
-                "Create a Docs collection. Names are unique per account. Returns the collection.",
+                "Names are unique per account.",
                 Method::POST,
                 "/v1/collections",
             ),
@@ -59,8 +58,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Update Docs collection",
-                "Rename, reorder, hide or describe a collection, or move it to another site with site_id. name is \
-                 required even when unchanged; other fields you leave out are not sent.",
+                "name is required even when unchanged; other fields left out stay. site_id moves it to another site.",
                 Method::PUT,
                 "/v1/collections/{collectionId}",
             ),
@@ -72,7 +70,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Delete Docs collection",
-                "Delete a collection for good, with its categories and articles.",
+                "Deletes the collection for good, with its categories and articles.",
                 Method::DELETE,
                 "/v1/collections/{collectionId}",
             ),
@@ -102,15 +100,10 @@ pub enum CollectionSort {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListCollectionsArgs {
-    /// Only collections of this Docs site (24 hex characters).
     pub site_id: Option<DocsId>,
-    /// Default all.
     pub visibility: Option<VisibilityFilter>,
-    /// Default order (the order shown on the site).
     pub sort: Option<CollectionSort>,
-    /// Default asc.
     pub order: Option<SortOrder>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -129,7 +122,6 @@ async fn list_collections(ctx: ToolContext, args: ListCollectionsArgs) -> ToolRe
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCollectionArgs {
-    /// Collection id (24 hex characters) or collection number.
     pub collection_id_or_number: IdOrNumber,
 }
 
@@ -169,13 +161,11 @@ fn check(name: &str, description: Option<&str>) -> Result<(), ToolError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCollectionArgs {
-    /// Docs site for the collection (default: the account's first site).
+    /// Default: the first site.
     pub site_id: Option<DocsId>,
-    /// Unique within the account.
     pub name: String,
-    /// Default public; private collections are visible only in Help Scout.
     pub visibility: Option<Visibility>,
-    /// Position among the site's collections.
+    /// 1 = first.
     pub order: Option<i64>,
     /// Up to 45 characters.
     pub description: Option<String>,
@@ -199,16 +189,13 @@ async fn create_collection(ctx: ToolContext, args: CreateCollectionArgs) -> Tool
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCollectionArgs {
-    /// Collection id (24 hex characters).
     pub collection_id: DocsId,
-    /// Required even when unchanged; unique within the account.
     pub name: String,
     pub visibility: Option<Visibility>,
-    /// Position among the site's collections.
+    /// 1 = first.
     pub order: Option<i64>,
     /// Up to 45 characters.
     pub description: Option<String>,
-    /// Move the collection to this Docs site.
     pub site_id: Option<DocsId>,
 }
 
@@ -231,7 +218,6 @@ async fn update_collection(ctx: ToolContext, args: UpdateCollectionArgs) -> Tool
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CollectionArgs {
-    /// Collection id (24 hex characters).
     pub collection_id: DocsId,
 }
 

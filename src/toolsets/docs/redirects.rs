@@ -20,7 +20,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List Docs redirects",
-                "List a Docs site's redirects (old path -> new URL). 50 per page.",
+                "A Docs site's redirects: old path -> new URL.",
                 Method::GET,
                 "/v1/redirects/site/{siteId}",
             ),
@@ -32,7 +32,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs redirect",
-                "Get one Docs redirect by id.",
+                "One Docs redirect.",
                 Method::GET,
                 "/v1/redirects/{redirectId}",
             ),
@@ -44,8 +44,8 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Find Docs redirect",
-                "Where a path on a Docs site ends up: follows chains of redirects to the final URL. \
-                 redirectedUrl is null when no redirect matches.",
+                "Where a path on a Docs site ends up, following redirect chains; redirectedUrl is null when none \
+                 matches.",
                 Method::GET,
                 "/v1/redirects",
             ),
@@ -57,8 +57,8 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Create Docs redirect",
-                "Redirect a path on a Docs site (e.g. an old article URL) to a full URL. Query strings in the path \
-                 are ignored. Returns the redirect.",
+                "Redirect a Docs site path (e.g. an old article URL) to a full URL; query strings in the path are \
+                    ignored.",
                 Method::POST,
                 "/v1/redirects",
             ),
@@ -70,7 +70,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Update Docs redirect",
-                "Replace a redirect's site, path and target (all three are required).",
+                "Replaces the redirect's site, path and target.",
                 Method::PUT,
                 "/v1/redirects/{redirectId}",
             ),
@@ -82,7 +82,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Delete Docs redirect",
-                "Delete a Docs redirect; its old path stops redirecting.",
+                "Its old path stops redirecting.",
                 Method::DELETE,
                 "/v1/redirects/{redirectId}",
             ),
@@ -98,9 +98,7 @@ fn redirect(value: &Value) -> Value {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListRedirectsArgs {
-    /// Docs site id (24 hex characters), from docs_list_sites.
     pub site_id: DocsId,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -113,7 +111,6 @@ async fn list_redirects(ctx: ToolContext, args: ListRedirectsArgs) -> ToolResult
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RedirectArgs {
-    /// Redirect id (24 hex characters), from docs_list_redirects.
     pub redirect_id: DocsId,
 }
 
@@ -146,9 +143,8 @@ fn url_path(field: &str, raw: &str) -> Result<String, ToolError> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindRedirectArgs {
-    /// The path to resolve, e.g. /article/22-old-name.
+    /// e.g. /article/22-old-name.
     pub url: String,
-    /// Docs site id (24 hex characters) the path belongs to.
     pub site_id: DocsId,
 }
 
@@ -175,11 +171,10 @@ struct RedirectBody<'a> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRedirectArgs {
-    /// Docs site id (24 hex characters).
     pub site_id: DocsId,
-    /// The path to redirect from, e.g. /article/22-old-name.
+    /// e.g. /article/22-old-name.
     pub url_mapping: String,
-    /// The full URL to redirect to, e.g. https://docs.example.com/article/23-new-name.
+    /// A full URL.
     pub redirect: String,
 }
 
@@ -200,13 +195,11 @@ async fn create_redirect(ctx: ToolContext, args: CreateRedirectArgs) -> ToolResu
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRedirectArgs {
-    /// Redirect id (24 hex characters).
     pub redirect_id: DocsId,
-    /// Docs site id (24 hex characters).
     pub site_id: DocsId,
-    /// The path to redirect from, e.g. /article/22-old-name.
+    /// e.g. /article/22-old-name.
     pub url_mapping: String,
-    /// The full URL to redirect to.
+    /// A full URL.
     pub redirect: String,
 }
 

@@ -20,7 +20,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "List Docs sites",
-                "List the account's Docs (knowledge base) sites: id, subdomain, custom domain, title. 50 per page.",
+                "Knowledge-base sites: id, subdomain, domain, title.",
                 Method::GET,
                 "/v1/sites",
             ),
@@ -32,7 +32,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs site",
-                "Get one Docs site's settings: domains, branding, contact form.",
+                "A site's settings: domains, branding, contact form.",
                 Method::GET,
                 "/v1/sites/{siteId}",
             ),
@@ -44,7 +44,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 false,
                 "Create Docs site",
-                "Create a Docs site. sub_domain must be unique across all Help Scout customers. Returns the site.",
+                "sub_domain must be unique across all Help Scout accounts.",
                 Method::POST,
                 "/v1/sites",
             ),
@@ -56,8 +56,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Write,
                 true,
                 "Update Docs site",
-                "Change a Docs site's settings. sub_domain is required even when unchanged (docs_get_site shows it); \
-                 only the other fields you pass are sent. has_public_site=false takes the public site offline.",
+                "sub_domain is required even when unchanged; other fields left out stay.",
                 Method::PUT,
                 "/v1/sites/{siteId}",
             ),
@@ -69,7 +68,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Delete Docs site",
-                "Delete a Docs site for good, with its collections, articles and redirects. Its public pages go offline.",
+                "Deletes the site for good with its collections, articles and redirects; its pages go offline.",
                 Method::DELETE,
                 "/v1/sites/{siteId}",
             ),
@@ -81,8 +80,7 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Read,
                 true,
                 "Get Docs site restrictions",
-                "Whether a Docs site is restricted (readers must sign in through your sign-in URL) and that URL. \
-                 The shared secret is never shown.",
+                "Whether readers must sign in, and the sign-in URL (the secret is not shown).",
                 Method::GET,
                 "/v1/sites/{siteId}/restricted",
             ),
@@ -94,8 +92,8 @@ pub fn tools() -> Vec<ToolDef> {
                 Access::Destructive,
                 true,
                 "Update Docs site restrictions",
-                "Turn restricted Docs on (only readers signed in through sign_in_url can read the site) or off \
-                 (the site becomes public). Changes what customers can read immediately.",
+                "enabled: only readers signed in via sign_in_url can read the site; false makes it public. Takes \
+                    effect at once.",
                 Method::PUT,
                 "/v1/sites/{siteId}/restricted",
             ),
@@ -112,7 +110,6 @@ fn site(value: &Value) -> Value {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListSitesArgs {
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
 }
 
@@ -127,7 +124,6 @@ async fn list_sites(ctx: ToolContext, args: ListSitesArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteArgs {
-    /// Docs site id (24 hex characters), from docs_list_sites.
     pub site_id: DocsId,
 }
 
@@ -198,33 +194,24 @@ macro_rules! site_args {
         pub struct $name {
             $($(#[$fattr])* pub $field: $ty,)*
             pub status: Option<SiteStatus>,
-            /// Custom domain the site is served on, e.g. docs.example.com.
             pub cname: Option<String>,
-            /// false takes the public site offline.
+            /// false takes the site offline.
             pub has_public_site: Option<bool>,
             pub company_name: Option<String>,
             pub logo_url: Option<String>,
-            /// Logo width in pixels.
             pub logo_width: Option<u32>,
-            /// Logo height in pixels.
             pub logo_height: Option<u32>,
             pub fav_icon_url: Option<String>,
             pub touch_icon_url: Option<String>,
-            /// The company's main website.
             pub home_url: Option<String>,
-            /// When set, the logo links to home_url and a link with this text leads to the Docs home page.
             pub home_link_text: Option<String>,
-            /// Header background colour, e.g. #1f3a2e.
             pub bg_color: Option<String>,
             pub description: Option<String>,
-            /// Show a contact form that creates conversations in mailbox_id.
             pub has_contact_form: Option<bool>,
-            /// Inbox (mailbox) id that receives contact-form messages.
             pub mailbox_id: Option<u64>,
             pub contact_email: Option<String>,
-            /// URL of a custom CSS file.
             pub style_sheet_url: Option<String>,
-            /// HTML added to every page's <head>.
+            /// HTML for <head>.
             pub header_code: Option<String>,
         }
 
@@ -258,15 +245,13 @@ macro_rules! site_args {
 }
 
 site_args!(CreateSiteArgs {
-    /// Subdomain of helpscoutdocs.com (letters, digits, hyphens).
+    /// Of helpscoutdocs.com: letters, digits, hyphens.
     sub_domain: String,
     title: String,
 });
 
 site_args!(UpdateSiteArgs {
-    /// Docs site id (24 hex characters), from docs_list_sites.
     site_id: DocsId,
-    /// Subdomain of helpscoutdocs.com; required even when unchanged.
     sub_domain: String,
     title: Option<String>,
 });
@@ -334,11 +319,9 @@ async fn get_site_restrictions(ctx: ToolContext, args: SiteArgs) -> ToolResult {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRestrictionsArgs {
-    /// Docs site id (24 hex characters), from docs_list_sites.
     pub site_id: DocsId,
-    /// true restricts the whole site to signed-in readers; false makes it public.
     pub enabled: bool,
-    /// Your page that signs readers in and sends them back to Docs; required when enabled is true.
+    /// Your page that signs readers in; required when enabled.
     pub sign_in_url: Option<String>,
 }
 

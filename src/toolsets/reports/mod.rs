@@ -63,9 +63,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_company_report",
         title: "Company report",
-        description: "Company-wide totals for a date range: customers helped, conversations closed, replies sent, \
-            per-day and per-user averages, and statistics per user. Add previous_start/previous_end to compare \
-            with an earlier range.",
+        description: "Company-wide totals: customers helped, conversations closed, replies sent, \
+            per-day and per-user averages, statistics per user.",
         path: "/v2/reports/company",
         params: OVERVIEW,
         shape: Shape::Summary,
@@ -73,7 +72,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_company_customers_helped_report",
         title: "Company customers helped report",
-        description: "Number of distinct customers helped per day, week or month over a date range.",
+        description: "Distinct customers helped over time.",
         path: "/v2/reports/company/customers-helped",
         params: OVERVIEW_SERIES,
         shape: Shape::Summary,
@@ -81,8 +80,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_company_drilldown_report",
         title: "Company drilldown report",
-        description: "The conversations behind one company statistic (range, optionally narrowed to one bucket \
-            with range_id), paged.",
+        description: "The conversations behind one company statistic (range), optionally one bucket \
+            of it (range_id).",
         path: "/v2/reports/company/drilldown",
         params: &[Filters, Types, Drilldown, Range],
         shape: Shape::Drilldown,
@@ -90,8 +89,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_conversations_report",
         title: "Conversations report",
-        description: "Conversation volume for a date range: total, new, customers, conversations per day, the \
-            busiest day and hours, and the top tags, customers, saved replies and workflows.",
+        description: "Conversation volume: total, new, customers, busiest day and hours, top tags, \
+            customers, saved replies and workflows.",
         path: "/v2/reports/conversations",
         params: OVERVIEW,
         shape: Shape::Summary,
@@ -99,7 +98,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_conversations_volume_by_channel_report",
         title: "Volume by channel report",
-        description: "New conversations per day, week or month, split into email, chat and phone.",
+        description: "New conversations over time, split into email, chat and phone.",
         path: "/v2/reports/conversations/volume-by-channel",
         params: OVERVIEW_SERIES,
         shape: Shape::Summary,
@@ -107,7 +106,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_conversations_busy_times_report",
         title: "Busy times report",
-        description: "When conversations arrive: counts per weekday (1 = Monday) and hour of day over a date range.",
+        description: "When conversations arrive: counts per weekday (1 = Monday) and hour.",
         path: "/v2/reports/conversations/busy-times",
         params: OVERVIEW,
         shape: Shape::Array("busyTimes"),
@@ -115,7 +114,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_conversations_drilldown_report",
         title: "Conversations drilldown report",
-        description: "The conversations behind the conversations report (active in the date range), paged.",
+        description: "The conversations behind get_conversations_report (active in the range).",
         path: "/v2/reports/conversations/drilldown",
         params: DRILLDOWN,
         shape: Shape::Drilldown,
@@ -123,8 +122,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_conversations_field_drilldown_report",
         title: "Conversations by field drilldown report",
-        description: "The conversations in a date range that used one tag, saved reply or workflow, or came from \
-            one customer (field says which, field_id names it), paged.",
+        description: "The conversations in the range that used one tag, saved reply or workflow, or \
+            came from one customer.",
         path: "/v2/reports/conversations/fields-drilldown",
         params: &[Field, Filters, Types, Drilldown],
         shape: Shape::Drilldown,
@@ -132,7 +131,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_new_conversations_report",
         title: "New conversations report",
-        description: "New conversations per day, week or month over a date range.",
+        description: "New conversations over time.",
         path: "/v2/reports/conversations/new",
         params: OVERVIEW_SERIES,
         shape: Shape::Summary,
@@ -140,7 +139,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_new_conversations_drilldown_report",
         title: "New conversations drilldown report",
-        description: "The conversations created in a date range, paged.",
+        description: "The conversations created in the range.",
         path: "/v2/reports/conversations/new-drilldown",
         params: DRILLDOWN,
         shape: Shape::Drilldown,
@@ -148,8 +147,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_received_messages_report",
         title: "Received messages report",
-        description: "Customer messages received per day, week or month (every customer thread counts, not \
-            only new conversations).",
+        description: "Customer messages received over time (every customer thread, not only new \
+            conversations).",
         path: "/v2/reports/conversations/received-messages",
         params: OVERVIEW_SERIES,
         shape: Shape::Summary,
@@ -157,8 +156,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_docs_report",
         title: "Docs report",
-        description: "Docs knowledge-base usage for a date range: visitors, searches, failed searches, top \
-            articles and categories.",
+        description: "Docs usage: visitors, searches, failed searches, top articles and categories.",
         path: "/v2/reports/docs",
         params: &[Previous, Sites],
         shape: Shape::Summary,
@@ -166,7 +164,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_happiness_report",
         title: "Happiness report",
-        description: "Satisfaction ratings summary: counts and shares of great, okay and not-good ratings and the \
+        description: "Satisfaction ratings summary: great, okay and not-good counts and shares, \
             happiness score (great % minus not-good %).",
         path: "/v2/reports/happiness",
         params: OVERVIEW,
@@ -175,8 +173,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_happiness_ratings_report",
         title: "Happiness ratings report",
-        description: "Individual satisfaction ratings in a date range with comment, customer, rated user and \
-            conversation, paged. Filter with rating.",
+        description: "Individual satisfaction ratings with comment, customer, rated user and \
+            conversation.",
         path: "/v2/reports/happiness/ratings",
         params: &[Previous, Filters, Types, Ratings],
         shape: Shape::Ratings,
@@ -184,8 +182,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_productivity_report",
         title: "Productivity report",
-        description: "Team productivity for a date range: response, first-response, resolution and handle times \
-            (seconds), replies sent, resolved and replies to resolve, with time buckets.",
+        description: "Response, first-response, resolution and handle times (seconds), replies sent, \
+            resolved, replies to resolve.",
         path: "/v2/reports/productivity",
         params: &[Previous, Filters, Types, OfficeHours],
         shape: Shape::Summary,
@@ -193,7 +191,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_first_response_time_report",
         title: "First response time report",
-        description: "Average first response time (seconds) per day, week or month.",
+        description: "Average first response time (seconds) over time.",
         path: "/v2/reports/productivity/first-response-time",
         params: PRODUCTIVITY_SERIES,
         shape: Shape::Summary,
@@ -201,7 +199,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_replies_sent_report",
         title: "Replies sent report",
-        description: "Replies sent to customers per day, week or month.",
+        description: "Replies sent to customers over time.",
         path: "/v2/reports/productivity/replies-sent",
         params: PRODUCTIVITY_SERIES,
         shape: Shape::Summary,
@@ -209,7 +207,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_resolution_time_report",
         title: "Resolution time report",
-        description: "Average time from creation to resolution (seconds) per day, week or month.",
+        description: "Average time from creation to resolution (seconds) over time.",
         path: "/v2/reports/productivity/resolution-time",
         params: PRODUCTIVITY_SERIES,
         shape: Shape::Summary,
@@ -217,7 +215,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_resolved_report",
         title: "Resolved conversations report",
-        description: "Conversations resolved (closed after at least one reply) per day, week or month.",
+        description: "Conversations resolved (closed after at least one reply) over time.",
         path: "/v2/reports/productivity/resolved",
         params: PRODUCTIVITY_SERIES,
         shape: Shape::Summary,
@@ -225,7 +223,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_response_time_report",
         title: "Response time report",
-        description: "Average response time to customer messages (seconds) per day, week or month.",
+        description: "Average response time to customer messages (seconds) over time.",
         path: "/v2/reports/productivity/response-time",
         params: PRODUCTIVITY_SERIES,
         shape: Shape::Summary,
@@ -233,8 +231,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_report",
         title: "User report",
-        description: "One user's or team's activity for a date range: replies, conversations created and \
-            resolved, customers helped, response and resolution times, happiness.",
+        description: "One user's or team's activity: replies, conversations created and resolved, \
+            customers helped, response and resolution times, happiness.",
         path: "/v2/reports/user",
         params: &[User, Previous, Filters, Types, OfficeHours],
         shape: Shape::Summary,
@@ -242,8 +240,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_conversation_history_report",
         title: "User conversation history report",
-        description: "The conversations a user replied to in a date range with replies sent and response, \
-            resolve and handle times (seconds), paged.",
+        description: "Conversations a user replied to, with replies sent and response, resolve and \
+            handle times (seconds).",
         path: "/v2/reports/user/conversation-history",
         params: &[User, Previous, Filters, Types, Status, OfficeHours, History],
         shape: Shape::History,
@@ -251,7 +249,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_customers_helped_report",
         title: "User customers helped report",
-        description: "Distinct customers a user or team helped per day, week or month.",
+        description: "Distinct customers a user or team helped over time.",
         path: "/v2/reports/user/customers-helped",
         params: USER_SERIES,
         shape: Shape::Summary,
@@ -259,7 +257,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_drilldown_report",
         title: "User drilldown report",
-        description: "The conversations behind the user report, paged.",
+        description: "The conversations behind get_user_report.",
         path: "/v2/reports/user/drilldown",
         params: &[User, Filters, Types, Drilldown],
         shape: Shape::Drilldown,
@@ -267,8 +265,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_happiness_report",
         title: "User happiness report",
-        description: "Satisfaction ratings a user or team received: great, okay and not-good counts and shares \
-            and the happiness score.",
+        description: "Satisfaction ratings a user or team received: great, okay and not-good counts \
+            and shares, happiness score.",
         path: "/v2/reports/user/happiness",
         params: &[User, Previous, Filters, Types],
         shape: Shape::Summary,
@@ -276,8 +274,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_happiness_drilldown_report",
         title: "User ratings report",
-        description: "Individual satisfaction ratings a user received, with comment, customer and conversation, \
-            paged. Filter with rating.",
+        description: "Individual satisfaction ratings a user received, with comment, customer and \
+            conversation.",
         path: "/v2/reports/user/ratings",
         params: &[User, Previous, Filters, Types, Ratings],
         shape: Shape::Ratings,
@@ -285,7 +283,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_replies_report",
         title: "User replies report",
-        description: "Replies a user or team sent per day, week or month.",
+        description: "Replies a user or team sent over time.",
         path: "/v2/reports/user/replies",
         params: USER_SERIES,
         shape: Shape::Summary,
@@ -293,7 +291,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_resolutions_report",
         title: "User resolutions report",
-        description: "Conversations a user or team resolved per day, week or month.",
+        description: "Conversations a user or team resolved over time.",
         path: "/v2/reports/user/resolutions",
         params: USER_SERIES,
         shape: Shape::Summary,
@@ -301,8 +299,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_user_chat_report",
         title: "User chat report",
-        description: "Chat statistics of a user or team for a date range. Known from community code only, not \
-            Help Scout's documentation: if it fails, use get_user_report with types [chat].",
+        description: "A user's or team's chat statistics. Undocumented endpoint: if it fails, use \
+            get_user_report with types [chat].",
         path: "/v2/reports/user/chat",
         params: &[User, Previous, Filters, OfficeHours],
         shape: Shape::Summary,
@@ -310,8 +308,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_chat_report",
         title: "Chat report",
-        description: "Chat channel report for a date range: chat volume, wait and response times, durations and \
-            resolutions.",
+        description: "Chat channel: volume, wait and response times, durations and resolutions.",
         path: "/v2/reports/chat",
         params: CHANNEL,
         shape: Shape::Summary,
@@ -319,8 +316,8 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_email_report",
         title: "Email report",
-        description: "Email channel report for a date range: volume (conversations, messages, replies), \
-            resolutions and response times.",
+        description: "Email channel: conversations, messages, replies, resolutions and response \
+            times.",
         path: "/v2/reports/email",
         params: CHANNEL,
         shape: Shape::Summary,
@@ -328,7 +325,7 @@ const REPORTS: &[Report] = &[
     Report {
         name: "get_phone_report",
         title: "Phone report",
-        description: "Phone channel report for a date range: calls logged, new conversations and customers.",
+        description: "Phone channel: calls logged, new conversations and customers.",
         path: "/v2/reports/phone",
         params: CHANNEL,
         shape: Shape::Summary,
@@ -344,8 +341,8 @@ pub fn tools() -> Vec<ToolDef> {
             access: Access::Read,
             idempotent: true,
             title: "Get satisfaction rating",
-            description: "Get one satisfaction rating by id (as sent by satisfaction.ratings webhooks): great, okay \
-                or not_good, the comment, the customer, the rated user and the conversation and thread.",
+            description: "One satisfaction rating (id from satisfaction.ratings webhooks): great, \
+                okay or not_good, comment, customer, rated user, conversation and thread.",
             api: Api::Inbox,
             method: Method::GET,
             path: "/v2/ratings/{ratingId}",

@@ -110,7 +110,8 @@ pub enum ViewBy {
     Month,
 }
 
-/// Which company statistic a drilldown lists (Help Scout's `range`).
+// Which company statistic a drilldown lists (Help Scout's `range`). A plain comment:
+// a doc comment would become the schema's description.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum DrilldownRange {
@@ -139,7 +140,7 @@ pub enum HistoryStatus {
     Closed,
 }
 
-/// Columns the ratings and conversation-history reports sort by (each takes a subset).
+// Columns the ratings and conversation-history reports sort by (each takes a subset).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum SortField {
@@ -169,53 +170,41 @@ pub enum RatingFilter {
 
 /// Arguments of every report tool; each tool's schema shows only the ones its endpoint
 /// takes.
+// Field docs are kept to what the names do not say: every word here is repeated in up
+// to 32 tool definitions.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportArgs {
-    /// Start of the range: ISO 8601 date-time (2026-01-01T00:00:00Z; a bare date means midnight UTC).
+    // A string, not a DateTime: `instant` also takes a bare date or no offset.
+    #[schemars(extend("format" = "date-time"))]
     pub start: String,
-    /// End of the range, after start, same format.
+    #[schemars(extend("format" = "date-time"))]
     pub end: String,
-    /// Start of an earlier range to compare with (give previous_end too).
+    #[schemars(extend("format" = "date-time"))]
     pub previous_start: Option<String>,
-    /// End of the earlier range to compare with.
+    #[schemars(extend("format" = "date-time"))]
     pub previous_end: Option<String>,
-    /// User or team id (list_users, list_teams).
+    // Help Scout's `user`: a user or team id; the user reports' descriptions say so.
     pub user_id: Option<u64>,
-    /// Only these inboxes (mailbox ids).
     pub mailbox_ids: Option<Vec<u64>>,
-    /// Only conversations with these tag ids (list_tags).
     pub tag_ids: Option<Vec<u64>>,
-    /// Only conversations in these folder ids (list_mailbox_folders).
     pub folder_ids: Option<Vec<u64>>,
-    /// Only these channels.
     pub types: Option<Vec<ConversationType>>,
-    /// Only these Docs sites (site ids).
     pub site_ids: Option<Vec<String>>,
-    /// Measure times within the account's office hours only (needs office hours set up).
     pub office_hours: Option<bool>,
-    /// Time-series resolution: day (range up to 120 days), week (up to 1 year), month (at least 61 days).
+    /// day: range ≤120 days; week ≤1 year; month ≥61 days.
     pub view_by: Option<ViewBy>,
-    /// Page number, starting at 1.
     pub page: Option<NonZeroU32>,
-    /// Results per page, 1 to 50.
     #[schemars(range(min = 1, max = 50))]
     pub rows: Option<u32>,
-    /// The statistic whose conversations to list.
     pub range: Option<DrilldownRange>,
-    /// Bucket of that statistic: replies 1-5 (5 = five or more); response, first-response and
-    /// handle times 1-10 (1 = under 15 min ... 10 = over 2 days).
+    /// Bucket: replies 1-5 (5 = 5+); times 1-10 (<15 min to >2 days).
     pub range_id: Option<u64>,
-    /// What field_id is: a tag, saved reply, workflow or customer id.
     pub field: Option<DrilldownField>,
-    /// The tag, saved reply, workflow or customer id to list conversations for.
     pub field_id: Option<u64>,
-    /// Only conversations with this status.
     pub status: Option<HistoryStatus>,
-    /// Column to sort by.
     pub sort_field: Option<SortField>,
     pub sort_order: Option<SortOrder>,
-    /// Only ratings of this kind (default all).
     pub rating: Option<RatingFilter>,
 }
 
