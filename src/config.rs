@@ -316,6 +316,17 @@ mod tests {
     }
 
     #[test]
+    fn schema_style_defaults_to_lean_and_takes_strict() {
+        assert_eq!(
+            Cli::parse_from(["helpscout-mcp"]).global.schema_style,
+            SchemaStyle::Lean
+        );
+        let cli = Cli::parse_from(["helpscout-mcp", "--schema-style", "strict", "stdio"]);
+        assert_eq!(cli.global.schema_style, SchemaStyle::Strict);
+        assert!(Cli::try_parse_from(["helpscout-mcp", "--schema-style", "loose"]).is_err());
+    }
+
+    #[test]
     fn half_configured_credentials_are_an_error() {
         let cli = Cli::parse_from(["helpscout-mcp"]);
         let secrets = Secrets {
