@@ -246,9 +246,7 @@ pub async fn call(
                 )));
             }
             // Cancellation and progress reach the inner tool as in normal mode.
-            server
-                .call_as_with(policy, def.spec.name, inner_arguments, control)
-                .await
+            server.call_as(policy, def.spec.name, inner_arguments, control).await
         }
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
 use crate::policy::Policy;
-use crate::server::{CallStatus, HelpScoutServer};
+use crate::server::{CallControl, CallStatus, HelpScoutServer};
 
 pub const SCHEME: &str = "helpscout://";
 pub const MAILBOXES_URI: &str = "helpscout://mailboxes";
@@ -152,7 +152,9 @@ pub async fn read(
             CONVERSATION.uri, CUSTOMER.uri, MAILBOXES.uri, ARTICLE.uri
         )));
     };
-    let (result, status) = server.call_as_detailed(policy, kind.tool, arguments, cancel).await?;
+    let (result, status) = server
+        .call_as_detailed(policy, kind.tool, arguments, CallControl::cancellable(cancel))
+        .await?;
     let text: String = result
         .content
         .iter()

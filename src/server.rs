@@ -233,7 +233,8 @@ impl HelpScoutServer {
 
     /// Runs one call under this session's policy, as `tools/call` would.
     pub async fn call(&self, name: &str, arguments: Value) -> Result<CallToolResult, McpError> {
-        self.dispatch(&self.policy(), name, arguments, None).await
+        self.dispatch(&self.policy(), name, arguments, CallControl::default())
+            .await
     }
 
     /// A `tools/call` in the server's tool mode: a catalogue tool, or a gateway tool.
@@ -242,22 +243,10 @@ impl HelpScoutServer {
         policy: &Policy,
         name: &str,
         arguments: Value,
-        cancel: Option<CancellationToken>,
-    ) -> Result<CallToolResult, McpError> {
-        self.dispatch_with(policy, name, arguments, CallControl::cancellable(cancel))
-            .await
-    }
-
-    /// [`Self::dispatch`] with progress reporting.
-    pub async fn dispatch_with(
-        &self,
-        policy: &Policy,
-        name: &str,
-        arguments: Value,
         control: CallControl,
     ) -> Result<CallToolResult, McpError> {
         match self.state.tool_mode {
-            ToolMode::Tools => self.call_as_with(policy, name, arguments, control).await,
+            ToolMode::Tools => self.call_as(policy, name, arguments, control).await,
             ToolMode::Gateway => gateway::call(self, policy, name, arguments, control).await,
         }
     }
@@ -278,47 +267,24 @@ impl HelpScoutServer {
     }
 
     /// Runs one tool call under `policy`. Never fails at the protocol level for a known
-    /// tool: every failure is an `isError` result the model can read. When `cancel`
-    /// fires, the handler is dropped, which aborts any rate-limit wait and the
-    /// in-flight HTTP request.
+    /// tool: every failure is an `isError` result the model can read. When the
+    /// control's `cancel` fires, the handler is dropped, which aborts any rate-limit
+    /// wait and the in-flight HTTP request; its progress sink hears about each page of
+    /// a collecting list call.
     pub async fn call_as(
-        &self,
-        policy: &Policy,
-        name: &str,
-        arguments: Value,
-        cancel: Option<CancellationToken>,
-    ) -> Result<CallToolResult, McpError> {
-        self.call_as_with(policy, name, arguments, CallControl::cancellable(cancel))
-            .await
-    }
-
-    /// [`Self::call_as`] with progress reporting.
-    pub async fn call_as_with(
         &self,
         policy: &Policy,
         name: &str,
         arguments: Value,
         control: CallControl,
     ) -> Result<CallToolResult, McpError> {
-        self.call_as_detailed_with(policy, name, arguments, control)
+        self.call_as_detailed(policy, name, arguments, control)
             .await
             .map(|(result, _)| result)
     }
 
     /// [`Self::call_as`], also saying how the call ended.
     pub async fn call_as_detailed(
-        &self,
-        policy: &Policy,
-        name: &str,
-        arguments: Value,
-        cancel: Option<CancellationToken>,
-    ) -> Result<(CallToolResult, CallStatus), McpError> {
-        self.call_as_detailed_with(policy, name, arguments, CallControl::cancellable(cancel))
-            .await
-    }
-
-    /// [`Self::call_as_detailed`] with progress reporting.
-    pub async fn call_as_detailed_with(
         &self,
         policy: &Policy,
         name: &str,
@@ -491,7 +457,7 @@ impl ServerHandler for HelpScoutServer {
         let policy = self.policy_for(&context);
         let control = CallControl::for_request(&request, &context);
         let arguments = request.arguments.map(Value::Object).unwrap_or(Value::Null);
-        self.dispatch_with(&policy, &request.name, arguments, control)
+        self.dispatch(&policy, &request.name, arguments, control)
             .await
             .map(Into::into)
     }

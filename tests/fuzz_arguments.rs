@@ -19,7 +19,7 @@ use helpscout_mcp::audit::AuditLog;
 use helpscout_mcp::helpscout::{ApiError, ClientConfig, HelpScoutClient};
 use helpscout_mcp::policy::{AccessLevel, Policy, Redact, Toolsets};
 use helpscout_mcp::registry::{Registry, ToolDef, ToolError};
-use helpscout_mcp::server::{HelpScoutServer, ServerState};
+use helpscout_mcp::server::{CallControl, HelpScoutServer, ServerState};
 use proptest::prelude::*;
 use proptest::strategy::Union;
 use proptest::test_runner::TestCaseError;
@@ -101,7 +101,12 @@ impl Target {
         let served = self
             .runtime
             .block_on(async {
-                tokio::time::timeout(CALL_BOUND, self.server.call_as(&policy, name, arguments.clone(), None)).await
+                tokio::time::timeout(
+                    CALL_BOUND,
+                    self.server
+                        .call_as(&policy, name, arguments.clone(), CallControl::default()),
+                )
+                .await
             })
             .map_err(|_| TestCaseError::fail(format!("{name} hung in the server on {arguments}")))?;
         let served = served.map_err(|e| TestCaseError::fail(format!("{name}: protocol error {e:?} on {arguments}")))?;
@@ -470,7 +475,11 @@ fn a_scoped_filter_that_is_not_an_id_is_refused_not_replaced() {
     ] {
         let result = target
             .runtime
-            .block_on(target.server.call_as(&policy, tool, arguments.clone(), None))
+            .block_on(
+                target
+                    .server
+                    .call_as(&policy, tool, arguments.clone(), CallControl::default()),
+            )
             .unwrap();
         let text: String = result
             .content
@@ -491,7 +500,11 @@ fn a_scoped_filter_that_is_not_an_id_is_refused_not_replaced() {
     ] {
         let result = target
             .runtime
-            .block_on(target.server.call_as(&policy, tool, arguments.clone(), None))
+            .block_on(
+                target
+                    .server
+                    .call_as(&policy, tool, arguments.clone(), CallControl::default()),
+            )
             .unwrap();
         let text: String = result
             .content

@@ -19,7 +19,7 @@ use helpscout_mcp::output::ToolOutput;
 use helpscout_mcp::paging::{MAX_ITEMS, MAX_ITEMS_CAP, MAX_PAGES_PER_CALL};
 use helpscout_mcp::policy::AccessLevel;
 use helpscout_mcp::registry::{declare, Access, Registry, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
-use helpscout_mcp::server::{HelpScoutServer, ServerState};
+use helpscout_mcp::server::{CallControl, HelpScoutServer, ServerState};
 use http::Method;
 use rmcp::model::{CallToolRequest, CallToolRequestParams, ClientRequest, ProgressNotificationParam, ServerResult};
 use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
@@ -612,7 +612,12 @@ async fn a_cancelled_collecting_call_fetches_no_further_page() {
         tokio::spawn(async move {
             let policy = server.policy();
             server
-                .call_as(&policy, "list_stubs", json!({"max_items": 100}), Some(cancel))
+                .call_as(
+                    &policy,
+                    "list_stubs",
+                    json!({"max_items": 100}),
+                    CallControl::cancellable(Some(cancel)),
+                )
                 .await
         })
     };
