@@ -1,6 +1,6 @@
 //! Bounded auto-pagination: `max_items` on every paged read tool.
 //!
-//! Central rather than per tool: [`crate::registry::declare`] makes every read tool
+//! Central rather than per tool: [`crate::registry::Registry::new`] makes every read tool
 //! whose input schema has a `page` property pageable. Its schema gains one optional
 //! `max_items`, and its handler is wrapped by [`wrap`], which takes `max_items` out of
 //! the arguments (the argument structs deny unknown fields), runs the tool for the
@@ -185,9 +185,9 @@ async fn collect(inner: Handler, ctx: ToolContext, arguments: Value) -> ToolResu
         if !more_pages {
             break End::Done;
         }
-        // Help Scout's `_links.next` is this query with `page` + 1; list_result turns it
-        // into the `next` hint with that page number, which is all a handler's result
-        // keeps of it. Follow the hint's number, and only forwards.
+        // list_result puts the page of Help Scout's `_links.next` into the `next` hint,
+        // which is all a handler's result keeps of the link. Follow that page, and only
+        // forwards.
         let next = hint.as_deref().and_then(hint_page).unwrap_or(number + 1);
         if collected.len() >= limit {
             break End::More { page: next, already: 0 };

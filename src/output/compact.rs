@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::helpscout::pagination::Page;
+use crate::helpscout::pagination::{query_param, Page};
 
 /// Keys that only matter to a browser or a HAL client, never to an agent.
 const NOISE_KEYS: &[&str] = &["_links", "photoUrl", "photoType", "avatarUrl"];
@@ -65,7 +65,15 @@ pub fn list_result(key: &str, items: Vec<Value>, page: &Page, tool: &str) -> Val
         out.insert("total".into(), t.into());
     }
     if page.has_more() {
-        let next = page.number.map(|n| n + 1).unwrap_or(2);
+        // The page Help Scout's `_links.next` names; the following number when the
+        // envelope has no link (Docs) or the link no page.
+        let next = page
+            .next_href
+            .as_deref()
+            .and_then(|href| query_param(href, "page"))
+            .and_then(|p| p.parse::<u64>().ok())
+            .or_else(|| page.number.map(|n| n + 1))
+            .unwrap_or(2);
         out.insert(
             "next".into(),
             Value::String(format!("call {tool} again with page={next} for more")),
@@ -78,6 +86,23 @@ pub fn list_result(key: &str, items: Vec<Value>, page: &Page, tool: &str) -> Val
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn next_names_the_page_of_help_scouts_next_link() {
+        let page = |number: Option<u64>, href: Option<&str>| Page {
+            items: Vec::new(),
+            number,
+            total_pages: Some(9),
+            total_items: None,
+            next_href: href.map(str::to_string),
+        };
+        let next = |p: &Page| list_result("tags", Vec::new(), p, "list_tags")["next"].clone();
+        let linked = page(Some(2), Some("https://api.helpscout.net/v2/tags?page=5&x=1"));
+        assert_eq!(next(&linked), "call list_tags again with page=5 for more");
+        assert_eq!(next(&page(Some(2), None)), "call list_tags again with page=3 for more");
+        let no_page_in_link = page(Some(4), Some("https://api.helpscout.net/v2/tags?x=1"));
+        assert_eq!(next(&no_page_in_link), "call list_tags again with page=5 for more");
+    }
 
     #[test]
     fn strips_noise_and_lifts_embedded() {
