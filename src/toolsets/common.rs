@@ -1,11 +1,29 @@
-//! Helpers every toolset shares: ids of created resources and Help Scout's date format.
+//! Helpers every toolset shares: ids of created resources, Help Scout's date format,
+//! enum values on the wire, and the sort direction most list tools take.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::helpscout::ApiResponse;
 use crate::output::ToolOutput;
 use crate::registry::{ToolError, ToolResult};
+
+/// The serde name of a unit enum value: the string Help Scout expects for it.
+pub(crate) fn wire<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
 
 /// `{"id": N}` for a 201 whose new id is in `Resource-ID`/`Location` (catalogue 4.5).
 pub(crate) fn created_id(response: &ApiResponse, what: &str, list_tool: &str) -> ToolResult {

@@ -14,7 +14,7 @@ use crate::output::compact::{list_result, strip};
 use crate::output::shapes::conversation_summary;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
-use crate::toolsets::common::created_id;
+use crate::toolsets::common::{created_id, SortOrder};
 
 const TOOLSET: &str = "organizations";
 
@@ -213,13 +213,6 @@ impl OrganizationSort {
             OrganizationSort::LastInteractionAt => "lastInteractionAt",
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    Asc,
-    Desc,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

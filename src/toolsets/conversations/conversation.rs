@@ -18,6 +18,7 @@ use crate::output::compact::list_result;
 use crate::output::shapes::{conversation_full, conversation_summary};
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
+use crate::toolsets::common::{wire, SortOrder};
 
 pub fn tools() -> Vec<ToolDef> {
     vec![
@@ -296,14 +297,6 @@ pub fn tools() -> Vec<ToolDef> {
     ]
 }
 
-/// The wire spelling of a serde enum value.
-fn wire<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 // ---------------------------------------------------------------------------------
 // list / get
 
@@ -338,13 +331,6 @@ pub enum SortField {
     CustomerEmail,
     #[serde(rename = "mailboxid")]
     MailboxId,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

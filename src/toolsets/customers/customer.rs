@@ -17,7 +17,7 @@ use crate::output::compact::list_result;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult};
 use crate::toolsets::common::created_id;
-use crate::toolsets::common::{api_time, parse_time};
+use crate::toolsets::common::{api_time, parse_time, wire, SortOrder};
 
 const CUSTOMER_PATH: &str = "/v2/customers/{customerId}";
 
@@ -117,13 +117,6 @@ pub(super) fn tools() -> Vec<ToolDef> {
     ]
 }
 
-/// A wire enum value as its string.
-fn wire<T: Serialize>(value: &T) -> Option<String> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-}
-
 /// A caller's date-time in Help Scout's format: UTC without milliseconds
 /// (catalogue 4.10).
 fn time_param(field: &str, raw: Option<&str>) -> Result<Option<String>, ToolError> {
@@ -147,13 +140,6 @@ pub enum CustomerSortField {
     LastName,
     #[serde(rename = "modifiedAt")]
     ModifiedAt,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -185,8 +171,8 @@ async fn list_customers(ctx: ToolContext, args: ListCustomersArgs) -> ToolResult
             "modifiedSince",
             time_param("modified_since", args.modified_since.as_deref())?,
         )
-        .query_opt("sortField", args.sort_field.as_ref().and_then(wire))
-        .query_opt("sortOrder", args.sort_order.as_ref().and_then(wire))
+        .query_opt("sortField", args.sort_field.as_ref().map(wire))
+        .query_opt("sortOrder", args.sort_order.as_ref().map(wire))
         .query_opt("page", args.page);
     let body = ctx.client.send_json(request).await?;
     let page = hal_page(&body, "customers");

@@ -69,7 +69,7 @@ fn spec(
 
 // ------------------------------------------------------------------ ids
 
-fn is_docs_id(s: &str) -> bool {
+pub(crate) fn is_docs_id(s: &str) -> bool {
     s.len() == 24 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
@@ -211,20 +211,7 @@ impl JsonSchema for IdOrNumber {
 
 // ------------------------------------------------------------------ enums
 
-/// The wire value of an enum argument (its serde name).
-fn wire<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum SortOrder {
-    Asc,
-    Desc,
-}
+pub(crate) use crate::toolsets::common::{wire, SortOrder};
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use crate::registry::schema::input_schema;
 use crate::registry::ToolError;
-use crate::toolsets::common::api_time;
+use crate::toolsets::common::{api_time, wire};
+use crate::toolsets::docs::is_docs_id;
 
 /// A group of query parameters some reports take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -482,18 +483,6 @@ fn push_list<T: ToString>(query: &mut Vec<(&'static str, String)>, key: &'static
         let joined: Vec<String> = items.iter().map(ToString::to_string).collect();
         query.push((key, joined.join(",")));
     }
-}
-
-fn is_docs_id(s: &str) -> bool {
-    s.len() == 24 && s.chars().all(|c| c.is_ascii_hexdigit())
-}
-
-/// The wire spelling of a serde enum value.
-fn wire<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
