@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::helpscout::pagination::{query_param, Page};
+use crate::helpscout::pagination::{hal_page, query_param, Page};
 
 /// Keys that only matter to a browser or a HAL client, never to an agent.
 const NOISE_KEYS: &[&str] = &["_links", "photoUrl", "photoType", "avatarUrl"];
@@ -80,6 +80,14 @@ pub fn list_result(key: &str, items: Vec<Value>, page: &Page, tool: &str) -> Val
         );
     }
     Value::Object(out)
+}
+
+/// A HAL list page under its own list key, every item stripped of links, photo URLs and
+/// empty values.
+pub fn hal_list(body: &Value, key: &str, tool: &str) -> Value {
+    let page = hal_page(body, key);
+    let items = page.items.iter().cloned().map(strip).collect();
+    list_result(key, items, &page, tool)
 }
 
 #[cfg(test)]

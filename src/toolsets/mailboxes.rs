@@ -8,9 +8,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::helpscout::pagination::{hal_page, Page};
+use crate::helpscout::pagination::Page;
 use crate::helpscout::{Api, ApiError};
-use crate::output::compact::{list_result, strip};
+use crate::output::compact::{hal_list, list_result, strip};
 use crate::output::html::html_to_text;
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
@@ -191,7 +191,7 @@ async fn list_mailboxes(ctx: ToolContext, args: ListMailboxesArgs) -> ToolResult
         .client
         .send_json(ctx.endpoint(&[]).query_opt("page", args.page))
         .await?;
-    Ok(hal_list(&body, "mailboxes", "list_mailboxes"))
+    Ok(ToolOutput::json(hal_list(&body, "mailboxes", "list_mailboxes")))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -220,7 +220,7 @@ async fn list_mailbox_fields(ctx: ToolContext, args: MailboxPageArgs) -> ToolRes
         .endpoint(&[("mailboxId", &args.mailbox_id)])
         .query_opt("page", args.page);
     let body = ctx.client.send_json(request).await?;
-    Ok(hal_list(&body, "fields", "list_mailbox_fields"))
+    Ok(ToolOutput::json(hal_list(&body, "fields", "list_mailbox_fields")))
 }
 
 async fn list_mailbox_folders(ctx: ToolContext, args: MailboxPageArgs) -> ToolResult {
@@ -228,14 +228,7 @@ async fn list_mailbox_folders(ctx: ToolContext, args: MailboxPageArgs) -> ToolRe
         .endpoint(&[("mailboxId", &args.mailbox_id)])
         .query_opt("page", args.page);
     let body = ctx.client.send_json(request).await?;
-    Ok(hal_list(&body, "folders", "list_mailbox_folders"))
-}
-
-/// A HAL list page with every item stripped of links, photos and empty values.
-fn hal_list(body: &Value, key: &str, tool: &str) -> ToolOutput {
-    let page = hal_page(body, key);
-    let items = page.items.iter().cloned().map(strip).collect();
-    ToolOutput::json(list_result(key, items, &page, tool))
+    Ok(ToolOutput::json(hal_list(&body, "folders", "list_mailbox_folders")))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -6,11 +6,10 @@ use std::num::NonZeroU32;
 use http::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpscout::pagination::hal_page;
 use crate::helpscout::Api;
-use crate::output::compact::{list_result, strip};
+use crate::output::compact::{hal_list, strip};
 use crate::output::ToolOutput;
 use crate::registry::{declare, Access, ToolContext, ToolDef, ToolError, ToolResult, ToolSpec};
 
@@ -192,7 +191,7 @@ async fn list_users(ctx: ToolContext, args: ListUsersArgs) -> ToolResult {
         .query_opt("mailbox", args.mailbox_id)
         .query_opt("page", args.page);
     let body = ctx.client.send_json(request).await?;
-    Ok(hal_list(&body, "users", "list_users"))
+    Ok(ToolOutput::json(hal_list(&body, "users", "list_users")))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -226,7 +225,7 @@ async fn list_user_statuses(ctx: ToolContext, args: PageArgs) -> ToolResult {
         .client
         .send_json(ctx.endpoint(&[]).query_opt("page", args.page))
         .await?;
-    Ok(hal_list(&body, "userStatuses", "list_user_statuses"))
+    Ok(ToolOutput::json(hal_list(&body, "userStatuses", "list_user_statuses")))
 }
 
 async fn get_user_status(ctx: ToolContext, args: UserArgs) -> ToolResult {
@@ -309,7 +308,7 @@ async fn list_system_users(ctx: ToolContext, args: PageArgs) -> ToolResult {
         .client
         .send_json(ctx.endpoint(&[]).query_opt("page", args.page))
         .await?;
-    Ok(hal_list(&body, "system_users", "list_system_users"))
+    Ok(ToolOutput::json(hal_list(&body, "system_users", "list_system_users")))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -331,7 +330,7 @@ async fn list_teams(ctx: ToolContext, args: PageArgs) -> ToolResult {
         .client
         .send_json(ctx.endpoint(&[]).query_opt("page", args.page))
         .await?;
-    Ok(hal_list(&body, "teams", "list_teams"))
+    Ok(ToolOutput::json(hal_list(&body, "teams", "list_teams")))
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -346,13 +345,5 @@ async fn list_team_members(ctx: ToolContext, args: TeamMembersArgs) -> ToolResul
         .client
         .send_json(ctx.endpoint(&[("teamId", &args.team_id)]).query_opt("page", args.page))
         .await?;
-    Ok(hal_list(&body, "users", "list_team_members"))
-}
-
-/// A HAL list page under its own list key, every item stripped of links, photo URLs and
-/// empty values.
-fn hal_list(body: &Value, key: &str, tool: &str) -> ToolOutput {
-    let page = hal_page(body, key);
-    let items = page.items.iter().cloned().map(strip).collect();
-    ToolOutput::json(list_result(key, items, &page, tool))
+    Ok(ToolOutput::json(hal_list(&body, "users", "list_team_members")))
 }
