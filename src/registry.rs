@@ -320,7 +320,7 @@ mod tests {
 
     #[test]
     fn positional_arguments_are_refused_not_mapped_to_fields() {
-        // Found by tests/fuzz_arguments.rs: serde accepted `[42]` as {conversation_id: 42}.
+        // Found by tests/suite/fuzz_arguments.rs: serde accepted `[42]` as {conversation_id: 42}.
         for arguments in [json!([42]), json!([[]]), json!("42"), json!(42), json!(true)] {
             match decode_arguments::<Args>(arguments.clone()) {
                 Err(ToolError::InvalidArgument { field, message }) => {

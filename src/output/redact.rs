@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn a_phone_next_to_a_date_an_id_or_another_phone_is_still_masked() {
-        // Found by tests/fuzz_responses.rs: these runs were judged whole and let the phone through.
+        // Found by tests/suite/fuzz_responses.rs: these runs were judged whole and let the phone through.
         for (text, kept) in [
             ("Called 2024-01-15 212-555-0142 today", "2024-01-15"),
             ("Order 123456789 212-555-0142", "123456789"),

@@ -6,7 +6,7 @@
 //! site (a conversation id, a Docs article id) are resolved with a read, cached for a
 //! few minutes. A call is refused before anything is sent when the target lies outside
 //! the allowlist; list tools get the filter forced rather than leaking other mailboxes'
-//! items or counts. `tests/scoping.rs` proves it at the fake's request log.
+//! items or counts. `tests/suite/scoping.rs` proves it at the fake's request log.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
@@ -582,7 +582,7 @@ fn strip_counts(output: &mut Value) {
 /// The rule of a tool: listed in [`RULES`] when it needs saying, otherwise read off
 /// the endpoint's path template (`{conversationId}`, `{mailboxId}`, `{siteId}`, ...),
 /// whose parameter is the tool argument of the same name in snake_case.
-/// `tests/scoping.rs` checks that every tool gets a rule and that the argument a rule
+/// `tests/suite/scoping.rs` checks that every tool gets a rule and that the argument a rule
 /// names is in the tool's schema.
 pub fn rule_for(spec: &ToolSpec) -> Rule {
     if let Some((_, rule)) = RULES.iter().find(|(name, _)| *name == spec.name) {

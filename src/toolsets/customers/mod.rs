@@ -516,7 +516,7 @@ mod tests {
     fn address_needs_a_part_and_a_country_code() {
         let err = AddressFields::default().body("").unwrap_err().to_string();
         assert!(err.contains("at least one"), "{err}");
-        // Found by tests/fuzz_arguments.rs: the field named must be one the schema has.
+        // Found by tests/suite/fuzz_arguments.rs: the field named must be one the schema has.
         assert!(err.contains("`arguments`"), "{err}");
         let bad = AddressFields {
             country: Some("United States".into()),
