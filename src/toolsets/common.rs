@@ -1,7 +1,7 @@
 //! Helpers every toolset shares: ids of created resources, Help Scout's date format,
 //! enum values on the wire, and the sort direction most list tools take.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -51,9 +51,13 @@ pub(crate) fn parse_time(field: &str, input: &str) -> Result<DateTime<Utc>, Tool
     {
         return Ok(t.and_utc());
     }
+    let naive = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+        .iter()
+        .any(|format| NaiveDateTime::parse_from_str(input, format).is_ok());
+    let problem = if naive { "has no zone" } else { "is not a date-time" };
     Err(ToolError::invalid(
         field,
-        format!("`{input}` is not a date-time; expected RFC 3339 with a zone, e.g. 2024-01-15T10:30:00Z or 2024-01-15T11:30:00+01:00"),
+        format!("`{input}` {problem}; expected RFC 3339 with a zone, e.g. 2024-01-15T10:30:00Z or 2024-01-15T11:30:00+01:00"),
     ))
 }
 
@@ -97,5 +101,24 @@ mod tests {
             panic!("expected an error");
         };
         assert!(error.to_string().contains("list_saved_replies"), "{error}");
+    }
+
+    #[test]
+    fn times_need_a_zone_and_the_error_says_which_part_is_missing() {
+        let utc = parse_time("since", "2026-01-15T11:30:00+01:00").map(api_time);
+        assert_eq!(utc.ok().as_deref(), Some("2026-01-15T10:30:00Z"));
+        let day = parse_time("since", "2026-01-15").map(api_time);
+        assert_eq!(day.ok().as_deref(), Some("2026-01-15T00:00:00Z"));
+        for (input, problem) in [
+            ("2026-01-15T10:30:00", "has no zone"),
+            ("2026-01-15 10:30:00", "has no zone"),
+            ("yesterday", "is not a date-time"),
+        ] {
+            let Err(ToolError::InvalidArgument { field, message }) = parse_time("since", input) else {
+                panic!("{input} accepted");
+            };
+            assert_eq!(field, "since");
+            assert!(message.contains(problem), "{input}: {message}");
+        }
     }
 }

@@ -245,6 +245,8 @@ async fn bad_dates_are_refused_before_anything_is_sent() {
     let before = api_requests(&h);
     let cases = [
         (json!({"start": "last tuesday", "end": END}), "`start`"),
+        // No offset: the zone would be a guess, as for every other tool's date-times.
+        (json!({"start": "2026-01-01T09:00:00", "end": END}), "`start`"),
         (json!({"start": START, "end": "2025-12-31T00:00:00Z"}), "`end`"),
         (json!({"start": START, "end": START}), "`end`"),
         (

@@ -8,7 +8,7 @@
 
 use std::num::NonZeroU32;
 
-use chrono::{DateTime, Months, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, Months, TimeDelta, Utc};
 use rmcp::model::JsonObject;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::registry::schema::input_schema;
 use crate::registry::ToolError;
-use crate::toolsets::common::{api_time, wire};
+use crate::toolsets::common::{api_time, parse_time, wire};
 use crate::toolsets::docs::is_docs_id;
 
 /// A group of query parameters some reports take.
@@ -176,7 +176,7 @@ pub enum RatingFilter {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportArgs {
-    // A string, not a DateTime: `instant` also takes a bare date or no offset.
+    // A string, not a DateTime: `instant` also takes a bare date and gives a clear error.
     #[schemars(extend("format" = "date-time"))]
     pub start: String,
     #[schemars(extend("format" = "date-time"))]
@@ -428,31 +428,13 @@ fn range(start_field: &str, start: &str, end_field: &str, end: &str) -> Result<R
     Ok(Range { start, end })
 }
 
-/// Accepts RFC 3339 / ISO 8601 with or without an offset (none = UTC) and bare dates
-/// (midnight UTC). Sub-second digits are dropped: Help Scout rejects them (catalogue 4.10).
+/// The same date-time rule as every other tool (`common::parse_time`: an offset or a
+/// bare date, never a naive time), cut to whole seconds: Help Scout rejects sub-second
+/// digits (catalogue 4.10).
 fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, ToolError> {
-    let raw = raw.trim();
-    let parsed = DateTime::parse_from_rfc3339(raw)
-        .map(|t| t.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|t| t.and_utc())
-        })
-        .or_else(|| {
-            NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .map(|t| t.and_utc())
-        })
-        .and_then(|t| DateTime::from_timestamp(t.timestamp(), 0));
-    parsed.ok_or_else(|| {
-        ToolError::invalid(
-            field,
-            format!("`{raw}` is not an ISO 8601 date-time; use e.g. 2026-01-31T00:00:00Z"),
-        )
-    })
+    let t = parse_time(field, raw)?;
+    DateTime::from_timestamp(t.timestamp(), 0)
+        .ok_or_else(|| ToolError::invalid(field, format!("`{}` is out of range", raw.trim())))
 }
 
 /// Help Scout refuses a resolution that does not fit the range (catalogue 4.10).
@@ -514,9 +496,9 @@ mod tests {
                 ("end", "2026-02-01T00:00:00Z".to_string()),
             ])
         );
-        let naive = args("2026-01-01T00:00:00", "2026-01-01T00:00:01.999").query(&[]);
+        let fraction = args("2026-01-01T00:00:00Z", "2026-01-01T00:00:01.999Z").query(&[]);
         assert_eq!(
-            naive.ok().map(|q| q[1].1.clone()),
+            fraction.ok().map(|q| q[1].1.clone()),
             Some("2026-01-01T00:00:01Z".to_string())
         );
     }
@@ -524,6 +506,8 @@ mod tests {
     #[test]
     fn bad_dates_name_their_field() {
         assert_eq!(field_of(args("last week", "2026-01-01").query(&[])), "start");
+        // A time without an offset is refused as elsewhere: its zone would be a guess.
+        assert_eq!(field_of(args("2026-01-01", "2026-01-02T00:00:00").query(&[])), "end");
         assert_eq!(field_of(args("2026-01-02", "2026-01-01").query(&[])), "end");
         assert_eq!(field_of(args("2026-01-01", "2026-01-01").query(&[])), "end");
         let mut half = args("2026-01-01", "2026-02-01");
