@@ -6,6 +6,11 @@
 //! `Host: evil.example` and `Origin: http://evil.example`, so refusing unknown Host and
 //! Origin values closes the hole for every route, including the legacy SSE ones that
 //! rmcp's own check never sees.
+//!
+//! CORS: a browser page may read responses only from origins named in
+//! `--allowed-origins`. Loopback origins pass the Origin check (local tools) but get no
+//! CORS headers unless listed: otherwise any page a local dev server serves could drive
+//! a token-less loopback server.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +18,11 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::header::{AUTHORIZATION, HOST, ORIGIN, WWW_AUTHENTICATE};
+use http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
+    ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ACCESS_CONTROL_REQUEST_HEADERS,
+    ACCESS_CONTROL_REQUEST_METHOD, AUTHORIZATION, HOST, ORIGIN, VARY, WWW_AUTHENTICATE,
+};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use subtle::ConstantTimeEq;
 
@@ -183,6 +192,8 @@ impl IntoResponse for Refusal {
 pub struct Guard {
     hosts: Vec<Authority>,
     origins: Vec<OriginRule>,
+    /// The origins named in `--allowed-origins`: the only ones answered with CORS headers.
+    cors_origins: Vec<OriginRule>,
     /// SHA-256 of each accepted token, and the profile it selects (`None`: the server's
     /// default profile). Hashes, so that the comparison cost does not depend on the
     /// token's length and no token is kept in memory longer than needed.
@@ -228,14 +239,21 @@ impl Guard {
                 })
             })
             .collect();
+        let mut cors_origins = Vec::new();
         for raw in extra_origins.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
             let origin = OriginRule::parse(raw).ok_or_else(|| {
                 format!("--allowed-origins: `{raw}` is not an origin; expected scheme://host, scheme://host:port or scheme://host:*")
             })?;
+            cors_origins.push(origin.clone());
             origins.push(origin);
         }
         let tokens = token.map(|t| (hash_token(t.expose()), None)).into_iter().collect();
-        Ok(Self { hosts, origins, tokens })
+        Ok(Self {
+            hosts,
+            origins,
+            cors_origins,
+            tokens,
+        })
     }
 
     /// Accept these tokens too, each selecting its policy-file profile.
@@ -309,6 +327,17 @@ impl Guard {
         Ok(())
     }
 
+    /// The request's Origin header when it names an origin from `--allowed-origins`:
+    /// the value to send back in `Access-Control-Allow-Origin`.
+    pub fn cors_origin<'h>(&self, headers: &'h HeaderMap) -> Option<&'h HeaderValue> {
+        let value = headers.get(ORIGIN)?;
+        let origin = Origin::parse(value.to_str().ok()?)?;
+        self.cors_origins
+            .iter()
+            .any(|rule| rule.matches(&origin))
+            .then_some(value)
+    }
+
     /// The bearer token check (MCP routes), in constant time. On success, the profile
     /// the token selects, if it selects one.
     pub fn check_token(&self, headers: &HeaderMap) -> Result<Option<Arc<Policy>>, Refusal> {
@@ -344,12 +373,52 @@ impl Guard {
     }
 }
 
-/// axum middleware: Host and Origin on every route.
+/// axum middleware: Host and Origin on every route, then CORS for allowed browser
+/// origins. Preflights are answered here, before the token check: browsers send them
+/// without credentials.
 pub async fn rebinding_layer(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
-    match guard.check_rebinding(request.headers(), request.uri()) {
-        Ok(()) => next.run(request).await,
-        Err(refusal) => refusal.into_response(),
+    if let Err(refusal) = guard.check_rebinding(request.headers(), request.uri()) {
+        return refusal.into_response();
     }
+    let Some(origin) = guard.cors_origin(request.headers()).cloned() else {
+        return next.run(request).await;
+    };
+    let preflight =
+        request.method() == http::Method::OPTIONS && request.headers().contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+    if preflight {
+        return preflight_response(origin, request.headers());
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static(CORS_EXPOSED));
+    headers.append(VARY, HeaderValue::from_static("origin"));
+    response
+}
+
+/// Response headers a browser page needs to read: the session id to send back, the
+/// negotiated version, and the bearer challenge.
+const CORS_EXPOSED: &str = "mcp-session-id, mcp-protocol-version, www-authenticate";
+
+/// The origin is one the operator listed, so the request headers it asks for are
+/// mirrored: MCP adds headers between versions (`mcp-method`, `mcp-name`, ...).
+fn preflight_response(origin: HeaderValue, request: &HeaderMap) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    let headers = response.headers_mut();
+    headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, DELETE"),
+    );
+    if let Some(asked) = request.get(ACCESS_CONTROL_REQUEST_HEADERS) {
+        headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    headers.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    headers.insert(
+        VARY,
+        HeaderValue::from_static("origin, access-control-request-method, access-control-request-headers"),
+    );
+    response
 }
 
 /// axum middleware: the bearer token on the MCP routes; a token's profile travels on
@@ -541,5 +610,24 @@ mod tests {
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
         let challenge = response.headers().get(WWW_AUTHENTICATE).unwrap().to_str().unwrap();
         assert!(challenge.starts_with("Bearer "), "{challenge}");
+    }
+
+    #[test]
+    fn cors_answers_only_origins_the_operator_listed() {
+        let g = guard(&[], &["https://app.example.com", "http://localhost:5173"], None);
+        let listed = headers(&[("origin", "https://app.example.com")]);
+        assert_eq!(
+            g.cors_origin(&listed).and_then(|v| v.to_str().ok()),
+            Some("https://app.example.com")
+        );
+        let listed_local = headers(&[("origin", "http://localhost:5173")]);
+        assert!(g.cors_origin(&listed_local).is_some());
+        // Loopback origins pass the Origin check but get no CORS unless listed.
+        let other_local = headers(&[("origin", "http://localhost:3000")]);
+        assert!(g.cors_origin(&other_local).is_none());
+        assert!(g
+            .cors_origin(&headers(&[("origin", "https://app.example.com:8443")]))
+            .is_none());
+        assert!(g.cors_origin(&headers(&[])).is_none());
     }
 }

@@ -8,11 +8,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::response::Response;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::session::{SessionId, SessionManager};
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
@@ -122,11 +124,9 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
         .with_allowed_origins(guard.rmcp_allowed_origins())
         .enforce_origin_validation();
     let factory_server = server.clone();
-    let streamable = StreamableHttpService::new(
-        move || Ok(factory_server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        streamable_config,
-    );
+    let sessions = Arc::new(LocalSessionManager::default());
+    let streamable =
+        StreamableHttpService::new(move || Ok(factory_server.clone()), sessions.clone(), streamable_config);
     let legacy = LegacySse::new(server, SSE_KEEP_ALIVE, shutdown);
     let guard = Arc::new(guard);
 
@@ -138,7 +138,7 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
                 .route("/message", post(legacy_sse::post_message))
                 .with_state(legacy),
         )
-        .route_layer(axum::middleware::from_fn(session_delete_no_content))
+        .route_layer(axum::middleware::from_fn_with_state(sessions, session_delete))
         .route_layer(axum::middleware::from_fn_with_state(guard.clone(), guard::token_layer));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -146,14 +146,33 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
         .layer(axum::middleware::from_fn_with_state(guard, guard::rebinding_layer))
 }
 
-/// rmcp answers a session `DELETE /mcp` with 202 Accepted although the session is
-/// already closed when it answers (a later request gets 404); 204 says that. The
-/// official Python SDK (mcp 2.3.0) logs "Session termination failed: 202" on every
-/// close for anything but 200/204 (tests/clients/python_scenario.py checks).
-async fn session_delete_no_content(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let is_delete = request.method() == http::Method::DELETE;
+/// `DELETE /mcp` ends a session. rmcp answers 202 Accepted although the session is
+/// already closed when it answers; 204 says that, and the official Python SDK
+/// (mcp 2.3.0) logs "Session termination failed: 202" on every close for anything but
+/// 200/204 (tests/clients/python_scenario.py checks). rmcp also answers 202 for a
+/// session that no longer exists, where the spec wants 404 as for any other request
+/// naming it: a client learns its session had already expired.
+async fn session_delete(
+    State(sessions): State<Arc<LocalSessionManager>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.method() != http::Method::DELETE {
+        return next.run(request).await;
+    }
+    let session_id = request
+        .headers()
+        .get("mcp-session-id")
+        .and_then(|value| value.to_str().ok())
+        .map(SessionId::from);
+    if let Some(id) = session_id {
+        // Only a definite "no such session" is answered here; rmcp handles the rest.
+        if let Ok(false) = sessions.has_session(&id).await {
+            return (http::StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
+        }
+    }
     let mut response = next.run(request).await;
-    if is_delete && response.status() == http::StatusCode::ACCEPTED {
+    if response.status() == http::StatusCode::ACCEPTED {
         *response.status_mut() = http::StatusCode::NO_CONTENT;
     }
     response

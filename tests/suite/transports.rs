@@ -351,6 +351,30 @@ async fn streamable_http_raw_requests_session_and_stateless() {
     assert_eq!(response.status(), 200);
     assert!(tool_names(&jsonrpc_body(response).await["result"]).contains(&"list_mailboxes".to_string()));
 
+    // Closing the session: 204, then the id is unknown to every method, DELETE included.
+    let close = || {
+        http.delete(&mcp)
+            .header("mcp-session-id", &session)
+            .header("mcp-protocol-version", "2025-11-25")
+            .send()
+    };
+    assert_eq!(close().await.unwrap().status(), 204);
+    assert_eq!(
+        close().await.unwrap().status(),
+        404,
+        "a closed session cannot be closed again"
+    );
+    let response = http
+        .post(&mcp)
+        .header("accept", accept)
+        .header("mcp-session-id", &session)
+        .header("mcp-protocol-version", "2025-11-25")
+        .json(&json!({"jsonrpc": "2.0", "id": 5, "method": "tools/list"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+
     // 2026-07-28 stateless: one self-contained POST, answered without a session.
     let meta = json!({
         "io.modelcontextprotocol/protocolVersion": "2026-07-28",
@@ -620,6 +644,72 @@ async fn foreign_host_and_origin_are_forbidden_on_every_route() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(ok.text().await.unwrap(), "ok");
+}
+
+/// A browser page from an origin in --allowed-origins can call the server: preflights
+/// are answered without the token, responses (401s included) carry CORS headers and
+/// expose the session id. Origins not listed get no CORS headers.
+#[tokio::test]
+async fn browser_pages_from_allowed_origins_get_cors() {
+    const APP: &str = "https://app.example.com";
+    let server = HttpServer::start(&["--allowed-origins", APP], &[("HELPSCOUT_MCP_TOKEN", TOKEN)]).await;
+    let http = http();
+    let mcp = server.url("/mcp");
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, &mcp)
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization, content-type, mcp-protocol-version",
+            )
+            .send()
+    };
+    let response = preflight(APP).await.unwrap();
+    assert_eq!(response.status(), 204, "a preflight needs no token");
+    let header = |r: &reqwest::Response, name: &str| r.headers().get(name).map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(header(&response, "access-control-allow-origin").as_deref(), Some(APP));
+    assert!(header(&response, "access-control-allow-methods")
+        .unwrap()
+        .contains("POST"));
+    assert!(header(&response, "access-control-allow-headers")
+        .unwrap()
+        .contains("authorization"));
+
+    // Loopback origins pass the Origin check but are not CORS-enabled unless listed.
+    let response = preflight("http://localhost:3000").await.unwrap();
+    assert_eq!(header(&response, "access-control-allow-origin"), None);
+    assert_eq!(preflight("https://evil.example").await.unwrap().status(), 403);
+
+    let accept = "application/json, text/event-stream";
+    let unauthorized = http
+        .post(&mcp)
+        .header("origin", APP)
+        .header("accept", accept)
+        .json(&initialize_request(1, "2025-11-25"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorized.status(), 401);
+    assert_eq!(
+        header(&unauthorized, "access-control-allow-origin").as_deref(),
+        Some(APP)
+    );
+    let response = http
+        .post(&mcp)
+        .header("origin", APP)
+        .header("accept", accept)
+        .header("authorization", format!("Bearer {TOKEN}"))
+        .json(&initialize_request(1, "2025-11-25"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(header(&response, "access-control-allow-origin").as_deref(), Some(APP));
+    assert!(header(&response, "access-control-expose-headers")
+        .unwrap()
+        .contains("mcp-session-id"));
+    assert!(header(&response, "mcp-session-id").is_some());
 }
 
 #[tokio::test]
