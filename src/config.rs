@@ -63,7 +63,16 @@ pub struct HttpArgs {
     /// Prefer the HELPSCOUT_MCP_TOKEN environment variable: flags show up in `ps` output.
     #[arg(long, env = "HELPSCOUT_MCP_TOKEN", hide_env_values = true, value_parser = parse_auth_token)]
     pub auth_token: Option<Secret>,
+    /// Most sessions open at once, per transport (Streamable HTTP sessions; legacy SSE
+    /// streams). Past it, a new session gets 503; stateless requests are not counted.
+    #[arg(long, env = "HELPSCOUT_MCP_MAX_SESSIONS", default_value_t = DEFAULT_MAX_SESSIONS,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_sessions: u32,
 }
+
+/// Enough for a busy team's agents; a client that leaks sessions hits it long before
+/// the process runs short of memory or file descriptors.
+pub const DEFAULT_MAX_SESSIONS: u32 = 1000;
 
 fn parse_auth_token(value: &str) -> Result<Secret, String> {
     let value = value.trim();

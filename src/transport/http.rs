@@ -27,6 +27,9 @@ use crate::transport::legacy_sse::{self, LegacySse};
 
 /// SSE comment interval: keeps proxies and idle timers from closing quiet streams.
 const SSE_KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// A Streamable HTTP session nobody has used for this long is closed (its client may
+/// have vanished without a DELETE); the client gets 404 and starts a new one.
+const SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// How long open connections get to finish after Ctrl-C / SIGTERM.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -40,6 +43,8 @@ pub struct HttpOptions {
     pub token: Option<Secret>,
     /// Policy-file tokens (SHA-256) and the profiles they select.
     pub profile_tokens: Vec<([u8; 32], Arc<Policy>)>,
+    /// Most open sessions per transport.
+    pub max_sessions: usize,
 }
 
 impl HttpOptions {
@@ -52,6 +57,7 @@ impl HttpOptions {
             allowed_origins: args.allowed_origins.clone(),
             token: args.auth_token.clone().or(fallback_token),
             profile_tokens: Vec::new(),
+            max_sessions: args.max_sessions as usize,
         }
     }
 }
@@ -73,7 +79,7 @@ pub async fn serve(server: HelpScoutServer, options: HttpOptions) -> Result<(), 
     )?
     .with_profile_tokens(&options.profile_tokens);
     let shutdown = CancellationToken::new();
-    let app = router(server, guard, shutdown.clone());
+    let app = router(server, guard, options.max_sessions, shutdown.clone());
 
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
@@ -112,7 +118,7 @@ pub async fn serve(server: HelpScoutServer, options: HttpOptions) -> Result<(), 
 
 /// The whole HTTP surface. Host/Origin checks wrap every route; the bearer token
 /// wraps the MCP routes only, so `/healthz` works for load balancers without it.
-pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken) -> Router {
+pub fn router(server: HelpScoutServer, guard: Guard, max_sessions: usize, shutdown: CancellationToken) -> Router {
     let streamable_config = StreamableHttpServerConfig::default()
         // Sessions for clients that `initialize` (up to 2025-11-25); rmcp serves 2026-07-28
         // requests statelessly whatever this says, and answers them with plain JSON.
@@ -124,10 +130,15 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
         .with_allowed_origins(guard.rmcp_allowed_origins())
         .enforce_origin_validation();
     let factory_server = server.clone();
-    let sessions = Arc::new(LocalSessionManager::default());
-    let streamable =
-        StreamableHttpService::new(move || Ok(factory_server.clone()), sessions.clone(), streamable_config);
-    let legacy = LegacySse::new(server, SSE_KEEP_ALIVE, shutdown);
+    let mut manager = LocalSessionManager::default();
+    manager.session_config.keep_alive = Some(SESSION_IDLE_TIMEOUT);
+    let manager = Arc::new(manager);
+    let streamable = StreamableHttpService::new(move || Ok(factory_server.clone()), manager.clone(), streamable_config);
+    let sessions = Sessions {
+        manager,
+        max: max_sessions,
+    };
+    let legacy = LegacySse::new(server, SSE_KEEP_ALIVE, max_sessions, shutdown);
     let guard = Arc::new(guard);
 
     let mcp = Router::new()
@@ -138,12 +149,77 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
                 .route("/message", post(legacy_sse::post_message))
                 .with_state(legacy),
         )
-        .route_layer(axum::middleware::from_fn_with_state(sessions, session_delete))
+        .route_layer(axum::middleware::from_fn_with_state(sessions, session_layer))
         .route_layer(axum::middleware::from_fn_with_state(guard.clone(), guard::token_layer));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .merge(mcp)
         .layer(axum::middleware::from_fn_with_state(guard, guard::rebinding_layer))
+}
+
+/// The Streamable HTTP session manager, and how many sessions it may hold.
+#[derive(Clone)]
+struct Sessions {
+    manager: Arc<LocalSessionManager>,
+    max: usize,
+}
+
+const SESSION_HEADER: &str = "mcp-session-id";
+/// Largest body buffered to look for `initialize` once the session limit is reached.
+const PEEK_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Session bookkeeping rmcp leaves to the application: the session limit, and the
+/// status codes of `DELETE /mcp`.
+async fn session_layer(
+    State(sessions): State<Sessions>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let has_session = request.headers().contains_key(SESSION_HEADER);
+    match *request.method() {
+        http::Method::DELETE => session_delete(&sessions, request, next).await,
+        http::Method::POST if !has_session && request.uri().path() == "/mcp" => {
+            // Counting takes a read lock; a body is only buffered once the limit is reached.
+            if sessions.manager.sessions.read().await.len() < sessions.max {
+                return next.run(request).await;
+            }
+            let (parts, body) = request.into_parts();
+            let Ok(bytes) = axum::body::to_bytes(body, PEEK_LIMIT).await else {
+                return (http::StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large").into_response();
+            };
+            if opens_a_session(&bytes) {
+                tracing::warn!(
+                    max = sessions.max,
+                    "refused a new Streamable HTTP session: the limit is reached"
+                );
+                return too_many_sessions(sessions.max);
+            }
+            next.run(axum::extract::Request::from_parts(parts, bytes.into())).await
+        }
+        _ => next.run(request).await,
+    }
+}
+
+/// A session starts with `initialize`; any other request without a session id is a
+/// stateless 2026-07-28 request, which holds nothing once it is answered.
+fn opens_a_session(body: &[u8]) -> bool {
+    let is_initialize =
+        |message: &serde_json::Value| message.get("method").and_then(serde_json::Value::as_str) == Some("initialize");
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Array(batch)) => batch.iter().any(is_initialize),
+        Ok(message) => is_initialize(&message),
+        Err(_) => false,
+    }
+}
+
+/// 503 with Retry-After: sessions end when their clients close them or go idle.
+pub(crate) fn too_many_sessions(max: usize) -> Response {
+    (
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        [(http::header::RETRY_AFTER, "5")],
+        format!("Service Unavailable: {max} sessions are open (the --max-sessions limit); close one or retry later"),
+    )
+        .into_response()
 }
 
 /// `DELETE /mcp` ends a session. rmcp answers 202 Accepted although the session is
@@ -153,21 +229,18 @@ pub fn router(server: HelpScoutServer, guard: Guard, shutdown: CancellationToken
 /// session that no longer exists, where the spec wants 404 as for any other request
 /// naming it: a client learns its session had already expired.
 async fn session_delete(
-    State(sessions): State<Arc<LocalSessionManager>>,
+    sessions: &Sessions,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    if request.method() != http::Method::DELETE {
-        return next.run(request).await;
-    }
     let session_id = request
         .headers()
-        .get("mcp-session-id")
+        .get(SESSION_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(SessionId::from);
     if let Some(id) = session_id {
         // Only a definite "no such session" is answered here; rmcp handles the rest.
-        if let Ok(false) = sessions.has_session(&id).await {
+        if let Ok(false) = sessions.manager.has_session(&id).await {
             return (http::StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
         }
     }

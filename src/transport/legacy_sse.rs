@@ -27,6 +27,7 @@ use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::server::{CallerPolicy, HelpScoutServer};
+use crate::transport::http::too_many_sessions;
 
 /// Messages buffered per direction before a POST (or the server) waits.
 const CHANNEL_CAPACITY: usize = 64;
@@ -45,15 +46,22 @@ pub struct LegacySse {
     server: HelpScoutServer,
     sessions: Arc<Mutex<HashMap<String, Session>>>,
     keep_alive: Duration,
+    max_sessions: usize,
     shutdown: CancellationToken,
 }
 
 impl LegacySse {
-    pub fn new(server: HelpScoutServer, keep_alive: Duration, shutdown: CancellationToken) -> Self {
+    pub fn new(
+        server: HelpScoutServer,
+        keep_alive: Duration,
+        max_sessions: usize,
+        shutdown: CancellationToken,
+    ) -> Self {
         Self {
             server,
             sessions: Arc::default(),
             keep_alive,
+            max_sessions,
             shutdown,
         }
     }
@@ -80,13 +88,24 @@ pub async fn open_stream(State(sse): State<LegacySse>, caller: Option<Extension<
     let session_id = format!("{:032x}", rand::random::<u128>());
     let (to_server, from_client) = mpsc::channel::<ClientJsonRpcMessage>(CHANNEL_CAPACITY);
     let (to_client, from_server) = mpsc::channel::<ServerJsonRpcMessage>(CHANNEL_CAPACITY);
-    sse.sessions().insert(
-        session_id.clone(),
-        Session {
-            sender: to_server,
-            profile: profile.clone(),
-        },
-    );
+    {
+        // Counted and inserted under one lock, so concurrent opens cannot overshoot.
+        let mut sessions = sse.sessions();
+        if sessions.len() >= sse.max_sessions {
+            tracing::warn!(
+                max = sse.max_sessions,
+                "refused a new legacy SSE session: the limit is reached"
+            );
+            return too_many_sessions(sse.max_sessions);
+        }
+        sessions.insert(
+            session_id.clone(),
+            Session {
+                sender: to_server,
+                profile: profile.clone(),
+            },
+        );
+    }
     tracing::info!(session = %session_id, %profile, "legacy SSE session opened");
 
     let session_ct = sse.shutdown.child_token();

@@ -405,7 +405,7 @@ async fn two_http_tokens_see_two_tool_lists() {
         .unwrap()
         .with_profile_tokens(&file.tokens);
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let app = helpscout_mcp::transport::http::router(server, guard, shutdown.clone());
+    let app = helpscout_mcp::transport::http::router(server, guard, 100, shutdown.clone());
     tokio::spawn(async move { axum::serve(listener, app).await });
 
     let http = reqwest::Client::new();

@@ -712,6 +712,86 @@ async fn browser_pages_from_allowed_origins_get_cors() {
     assert!(header(&response, "mcp-session-id").is_some());
 }
 
+/// --max-sessions bounds open sessions per transport: a new session past it gets 503
+/// with Retry-After, stateless requests and existing sessions keep working, and a
+/// closed session frees its place.
+#[tokio::test]
+async fn sessions_past_the_limit_get_503_until_one_closes() {
+    let server = HttpServer::start(&["--max-sessions", "2"], &[]).await;
+    let http = http();
+    let mcp = server.url("/mcp");
+    let accept = "application/json, text/event-stream";
+    let initialize = || {
+        http.post(&mcp)
+            .header("accept", accept)
+            .json(&initialize_request(1, "2025-11-25"))
+            .send()
+    };
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        let response = initialize().await.unwrap();
+        assert_eq!(response.status(), 200);
+        open.push(response.headers()["mcp-session-id"].to_str().unwrap().to_string());
+    }
+    let refused = initialize().await.unwrap();
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "5");
+    assert!(refused.text().await.unwrap().contains("--max-sessions"));
+
+    // Stateless requests hold no session and are not counted.
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "transport-test", "version": "0"}
+    });
+    let stateless = http
+        .post(&mcp)
+        .header("accept", accept)
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/list")
+        .json(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"_meta": meta}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stateless.status(), 200);
+
+    let closed = http
+        .delete(&mcp)
+        .header("mcp-session-id", &open[0])
+        .header("mcp-protocol-version", "2025-11-25")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 204);
+    assert_eq!(
+        initialize().await.unwrap().status(),
+        200,
+        "a closed session frees its place"
+    );
+
+    // Legacy SSE streams have a limit of their own.
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let response = http.get(server.url("/sse")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        streams.push(SseReader::new(response));
+    }
+    assert_eq!(http.get(server.url("/sse")).send().await.unwrap().status(), 503);
+    drop(streams.pop());
+    // The server notices the closed stream when it next writes to it or polls it.
+    let reopened = timeout(WAIT, async {
+        loop {
+            let response = http.get(server.url("/sse")).send().await.unwrap();
+            if response.status() == 200 {
+                return response;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(reopened.is_ok(), "a closed SSE stream never freed its place");
+}
+
 #[tokio::test]
 async fn non_loopback_bind_needs_a_token() {
     let mut cmd = command();
