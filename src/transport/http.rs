@@ -175,10 +175,13 @@ async fn session_layer(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
+    if request.uri().path() != "/mcp" {
+        return next.run(request).await;
+    }
     let has_session = request.headers().contains_key(SESSION_HEADER);
     match *request.method() {
         http::Method::DELETE => session_delete(&sessions, request, next).await,
-        http::Method::POST if !has_session && request.uri().path() == "/mcp" => {
+        http::Method::POST if !has_session => {
             // Counting takes a read lock; a body is only buffered once the limit is reached.
             if sessions.manager.sessions.read().await.len() < sessions.max {
                 return next.run(request).await;
