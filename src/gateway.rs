@@ -159,8 +159,31 @@ struct RunArgs {
     /// From find_tools.
     tool: String,
     /// As its inputSchema (describe_tool) says.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object_or_json_string")]
+    #[schemars(with = "Map<String, Value>")]
     arguments: Map<String, Value>,
+}
+
+/// The inner tool's arguments: an object, or that object as a JSON string. The string
+/// is the `--schema-style strict` form (strict mode cannot declare an object with free
+/// keys) and what models sometimes send anyway; `null` or an empty string means none.
+fn object_or_json_string<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Map<String, Value>, D::Error> {
+    use serde::de::Error;
+    let text = match Value::deserialize(deserializer)? {
+        Value::Null => return Ok(Map::new()),
+        Value::Object(map) => return Ok(map),
+        Value::String(text) => text,
+        _ => return Err(D::Error::custom("must be a JSON object of the tool's arguments")),
+    };
+    if text.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(D::Error::custom(
+            "must be a JSON object of the tool's arguments, or a string holding one",
+        )),
+    }
 }
 
 /// All five gateway tool definitions, whatever the policy (snapshots, docs).

@@ -160,6 +160,21 @@ pub fn strict(schema: &JsonObject) -> JsonObject {
 
 fn make_strict(value: &mut Value) {
     let Value::Object(map) = value else { return };
+    // Strict mode supports no defaults; an absent (null) value means the default anyway.
+    map.remove("default");
+    if is_free_form_object(map) {
+        // Strict mode needs every key of an object listed, so an object with free keys
+        // travels as a JSON string; the decoders that take one accept both forms.
+        let description = map.get("description").and_then(Value::as_str).unwrap_or_default();
+        let description = format!("{description} A JSON object, as a string.")
+            .trim_start()
+            .to_string();
+        *map = Map::from_iter([
+            ("type".to_string(), Value::String("string".into())),
+            ("description".to_string(), Value::String(description)),
+        ]);
+        return;
+    }
     let required: Vec<String> = match map.get("required") {
         Some(Value::Array(names)) => names.iter().filter_map(|n| n.as_str().map(str::to_string)).collect(),
         _ => Vec::new(),
@@ -181,6 +196,16 @@ fn make_strict(value: &mut Value) {
     if let Some(Value::Array(branches)) = map.get_mut("anyOf") {
         branches.iter_mut().for_each(make_strict);
     }
+}
+
+/// An object schema that names none of its keys (`type: object`, no `properties`).
+fn is_free_form_object(map: &Map<String, Value>) -> bool {
+    let object = match map.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.iter().any(|t| t.as_str() == Some("object")),
+        _ => false,
+    };
+    object && !map.contains_key("properties")
 }
 
 fn make_nullable(property: &mut Value) {
@@ -252,6 +277,25 @@ mod tests {
         );
         assert_eq!(schema["required"], json!(["id"]));
         assert!(!schema.to_string().contains("null"), "{schema}");
+    }
+
+    #[test]
+    fn strict_form_sends_a_free_form_object_as_a_json_string() {
+        let lean = json!({
+            "type": "object",
+            "properties": {
+                "tool": {"type": "string"},
+                "arguments": {"type": "object", "description": "Its arguments.", "default": {}}
+            },
+            "required": ["tool"]
+        });
+        let Value::Object(lean) = lean else { unreachable!() };
+        let strict = Value::Object(strict(&lean));
+        assert_eq!(
+            strict["properties"]["arguments"],
+            json!({"type": ["string", "null"], "description": "Its arguments. A JSON object, as a string."})
+        );
+        assert_eq!(strict["required"], json!(["arguments", "tool"]));
     }
 
     #[test]

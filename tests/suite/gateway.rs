@@ -17,6 +17,7 @@ use helpscout_mcp::gateway::{self, ToolMode};
 use helpscout_mcp::helpscout::HelpScoutClient;
 use helpscout_mcp::policy::file::PolicyFile;
 use helpscout_mcp::policy::{AccessLevel, Policy};
+use helpscout_mcp::registry::schema::SchemaStyle;
 use helpscout_mcp::registry::Registry;
 use helpscout_mcp::server::ServerState;
 use rmcp::model::{CallToolRequestParams, ListToolsResult, Tool};
@@ -310,6 +311,38 @@ async fn inner_calls_return_what_normal_mode_returns() {
         .await;
     assert!(sent.is_object(), "{sent}");
     assert_eq!(h.fake.sent_emails().len(), 1);
+}
+
+/// `arguments` may also arrive as a JSON string (the `--schema-style strict` form, and
+/// what models sometimes send), or as `null`; anything else is refused by name.
+#[tokio::test]
+async fn inner_arguments_may_be_a_json_string_or_null() {
+    let fake = fake().await;
+    let state = state(&fake, common::policy(AccessLevel::Read)).with_schema_style(SchemaStyle::Strict);
+    let h = Harness::with_state(fake, state).await;
+    let tools = h.tools().await;
+    let runner = tools.iter().find(|t| t.name == "call_read_tool").unwrap();
+    assert_eq!(
+        runner.input_schema["properties"]["arguments"]["type"],
+        json!(["string", "null"]),
+        "strict mode cannot declare an object with free keys"
+    );
+
+    let as_object = json!({"conversation_id": ids::FIRST_CONVERSATION_ID});
+    let expected = h.ok("call_read_tool", run("get_conversation", as_object.clone())).await;
+    let as_string = Value::String(as_object.to_string());
+    assert_eq!(
+        h.ok("call_read_tool", run("get_conversation", as_string)).await,
+        expected
+    );
+    for none in [Value::Null, json!(""), json!("  ")] {
+        let mailboxes = h.ok("call_read_tool", run("list_mailboxes", none)).await;
+        assert_eq!(common::items(&mailboxes, "mailboxes").len(), ids::MAILBOX_IDS.len());
+    }
+    for bad in [json!("[1, 2]"), json!("conversation_id=1"), json!(42)] {
+        let text = h.err("call_read_tool", run("get_conversation", bad.clone())).await;
+        assert!(text.contains("arguments"), "{bad}: {text}");
+    }
 }
 
 #[tokio::test]
