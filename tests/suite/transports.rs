@@ -118,6 +118,24 @@ fn initialize_request(id: u64, version: &str) -> Value {
     })
 }
 
+/// The `_meta` a 2026-07-28 stateless request carries instead of a session.
+fn stateless_meta() -> Value {
+    json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": {},
+        "io.modelcontextprotocol/clientInfo": {"name": "transport-test", "version": "0"}
+    })
+}
+
+/// A 2026-07-28 stateless `tools/list`: one self-contained POST, no session.
+fn stateless_tools_list(http: &reqwest::Client, mcp: &str) -> reqwest::RequestBuilder {
+    http.post(mcp)
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2026-07-28")
+        .header("mcp-method", "tools/list")
+        .json(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"_meta": stateless_meta()}}))
+}
+
 fn tool_names(tools_result: &Value) -> Vec<String> {
     tools_result["tools"]
         .as_array()
@@ -376,20 +394,8 @@ async fn streamable_http_raw_requests_session_and_stateless() {
     assert_eq!(response.status(), 404);
 
     // 2026-07-28 stateless: one self-contained POST, answered without a session.
-    let meta = json!({
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": {},
-        "io.modelcontextprotocol/clientInfo": {"name": "transport-test", "version": "0"}
-    });
-    let response = http
-        .post(&mcp)
-        .header("accept", accept)
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/list")
-        .json(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"_meta": meta}}))
-        .send()
-        .await
-        .unwrap();
+    let meta = stateless_meta();
+    let response = stateless_tools_list(&http, &mcp).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(
         response.headers().get("mcp-session-id").is_none(),
@@ -739,20 +745,7 @@ async fn sessions_past_the_limit_get_503_until_one_closes() {
     assert!(refused.text().await.unwrap().contains("--max-sessions"));
 
     // Stateless requests hold no session and are not counted.
-    let meta = json!({
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": {},
-        "io.modelcontextprotocol/clientInfo": {"name": "transport-test", "version": "0"}
-    });
-    let stateless = http
-        .post(&mcp)
-        .header("accept", accept)
-        .header("mcp-protocol-version", "2026-07-28")
-        .header("mcp-method", "tools/list")
-        .json(&json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"_meta": meta}}))
-        .send()
-        .await
-        .unwrap();
+    let stateless = stateless_tools_list(&http, &mcp).send().await.unwrap();
     assert_eq!(stateless.status(), 200);
 
     let closed = http
