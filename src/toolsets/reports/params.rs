@@ -8,7 +8,7 @@
 
 use std::num::NonZeroU32;
 
-use chrono::{DateTime, Months, TimeDelta, Utc};
+use chrono::{DateTime, Months, SubsecRound, TimeDelta, Utc};
 use rmcp::model::JsonObject;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -432,9 +432,7 @@ fn range(start_field: &str, start: &str, end_field: &str, end: &str) -> Result<R
 /// bare date, never a naive time), cut to whole seconds: Help Scout rejects sub-second
 /// digits (catalogue 4.10).
 fn instant(field: &str, raw: &str) -> Result<DateTime<Utc>, ToolError> {
-    let t = parse_time(field, raw)?;
-    DateTime::from_timestamp(t.timestamp(), 0)
-        .ok_or_else(|| ToolError::invalid(field, format!("`{}` is out of range", raw.trim())))
+    Ok(parse_time(field, raw)?.trunc_subsecs(0))
 }
 
 /// Help Scout refuses a resolution that does not fit the range (catalogue 4.10).
