@@ -223,19 +223,9 @@ fn conversation_threads(
     total: usize,
     rest_hint: &str,
 ) -> Vec<Value> {
-    let mut left = total;
-    threads
-        .iter()
-        .map(|t| {
-            let shaped = conversation_thread(conversation, t, per_thread.min(left), rest_hint);
-            let used = shaped
-                .get("text")
-                .and_then(Value::as_str)
-                .map_or(0, |s| s.chars().count());
-            left = left.saturating_sub(used);
-            shaped
-        })
-        .collect()
+    within_budget(threads, per_thread, total, |t, max_chars| {
+        conversation_thread(conversation, t, max_chars, rest_hint)
+    })
 }
 
 fn conversation_thread(conversation: &Value, value: &Value, max_chars: usize, rest_hint: &str) -> Value {
@@ -422,11 +412,24 @@ fn same_customer(customer: &Value, created_by: Option<&Value>) -> bool {
 /// `per_thread` characters and all bodies together at `total`: once the budget is spent,
 /// older threads keep their metadata and a marker instead of their text.
 pub fn threads_within(threads: &[Value], per_thread: usize, total: usize, rest_hint: &str) -> Vec<Value> {
+    within_budget(threads, per_thread, total, |t, max_chars| {
+        thread(t, max_chars, rest_hint)
+    })
+}
+
+/// The budget loop of [`threads_within`] and [`conversation_threads`]: `shape` gets
+/// each thread with the characters its text may still use.
+fn within_budget(
+    threads: &[Value],
+    per_thread: usize,
+    total: usize,
+    shape: impl Fn(&Value, usize) -> Value,
+) -> Vec<Value> {
     let mut left = total;
     threads
         .iter()
         .map(|t| {
-            let shaped = thread(t, per_thread.min(left), rest_hint);
+            let shaped = shape(t, per_thread.min(left));
             let used = shaped
                 .get("text")
                 .and_then(Value::as_str)
